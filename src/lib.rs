@@ -1,0 +1,10 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+pub mod error;
+pub mod schema;
+pub mod value;
+
+pub use error::{FieldPath, RowError, SchemaError, SchemaProblem, ValueError};
+pub use schema::{Field, FieldType, Mode, TableSchema};
+pub use value::{Codec, Input, Policy, Scalar};

@@ -1,0 +1,277 @@
+//! The schema model: [`TableSchema`], [`Field`], [`FieldType`], [`Mode`].
+
+use serde_json::{Map, Value};
+
+/// A BigQuery table schema: the top-level columns, in order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TableSchema {
+    /// The top-level columns.
+    pub fields: Vec<Field>,
+}
+
+/// A column (or a sub-field of a RECORD).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The column name as written (BigQuery compares names case-insensitively).
+    pub name: String,
+    /// The type, with RANGE's element type.
+    pub field_type: FieldType,
+    /// NULLABLE (the default), REQUIRED or REPEATED.
+    pub mode: Mode,
+    /// Sub-fields; non-empty exactly for RECORD.
+    pub fields: Vec<Field>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `maxLength`: characters for STRING, bytes for BYTES.
+    pub max_length: Option<u64>,
+    /// `precision` of a parameterized NUMERIC/BIGNUMERIC.
+    pub precision: Option<u32>,
+    /// `scale` of a parameterized NUMERIC/BIGNUMERIC.
+    pub scale: Option<u32>,
+    /// `defaultValueExpression`: a SQL expression evaluated by the server.
+    pub default_value_expression: Option<String>,
+    /// `collation`, e.g. `"und:ci"`.
+    pub collation: Option<String>,
+    /// `roundingMode` of a parameterized NUMERIC/BIGNUMERIC.
+    pub rounding_mode: Option<RoundingMode>,
+    /// `policyTags.names`.
+    pub policy_tags: Option<Vec<String>>,
+    /// `timestampPrecision`: 6 (microseconds, the default) or 12 (picoseconds).
+    pub timestamp_precision: Option<u8>,
+    /// Keys this crate does not know, kept as they were (forward compatible).
+    pub extra: Map<String, Value>,
+}
+
+impl Field {
+    /// A NULLABLE field of `field_type` with no attributes.
+    pub fn new(name: impl Into<String>, field_type: FieldType) -> Self {
+        Field {
+            name: name.into(),
+            field_type,
+            mode: Mode::Nullable,
+            fields: Vec::new(),
+            description: None,
+            max_length: None,
+            precision: None,
+            scale: None,
+            default_value_expression: None,
+            collation: None,
+            rounding_mode: None,
+            policy_tags: None,
+            timestamp_precision: None,
+            extra: Map::new(),
+        }
+    }
+
+    /// A NULLABLE RECORD with `fields`.
+    pub fn record(name: impl Into<String>, fields: Vec<Field>) -> Self {
+        let mut f = Field::new(name, FieldType::Record);
+        f.fields = fields;
+        f
+    }
+
+    /// The same field with another mode.
+    pub fn with_mode(mut self, mode: Mode) -> Self {
+        self.mode = mode;
+        self
+    }
+}
+
+/// A BigQuery column type. Aliases (INTEGER/INT64, FLOAT/FLOAT64, …) parse to one variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FieldType {
+    /// STRING
+    String,
+    /// BYTES
+    Bytes,
+    /// INTEGER / INT64
+    Int64,
+    /// FLOAT / FLOAT64
+    Float64,
+    /// NUMERIC / DECIMAL
+    Numeric,
+    /// BIGNUMERIC / BIGDECIMAL
+    BigNumeric,
+    /// BOOLEAN / BOOL
+    Bool,
+    /// TIMESTAMP
+    Timestamp,
+    /// DATE
+    Date,
+    /// TIME
+    Time,
+    /// DATETIME
+    DateTime,
+    /// GEOGRAPHY
+    Geography,
+    /// JSON
+    Json,
+    /// INTERVAL
+    Interval,
+    /// RANGE with its element type (`rangeElementType`).
+    Range(RangeElementType),
+    /// RECORD / STRUCT
+    Record,
+}
+
+impl FieldType {
+    /// Parses a type name or alias, case-insensitively. RANGE needs its element
+    /// type from `rangeElementType` and is not accepted here; see
+    /// [`FieldType::parse_with_range`].
+    pub fn parse(name: &str) -> Option<FieldType> {
+        let t = match name.to_ascii_uppercase().as_str() {
+            "STRING" => FieldType::String,
+            "BYTES" => FieldType::Bytes,
+            "INTEGER" | "INT64" => FieldType::Int64,
+            "FLOAT" | "FLOAT64" => FieldType::Float64,
+            "NUMERIC" | "DECIMAL" => FieldType::Numeric,
+            "BIGNUMERIC" | "BIGDECIMAL" => FieldType::BigNumeric,
+            "BOOLEAN" | "BOOL" => FieldType::Bool,
+            "TIMESTAMP" => FieldType::Timestamp,
+            "DATE" => FieldType::Date,
+            "TIME" => FieldType::Time,
+            "DATETIME" => FieldType::DateTime,
+            "GEOGRAPHY" => FieldType::Geography,
+            "JSON" => FieldType::Json,
+            "INTERVAL" => FieldType::Interval,
+            "RECORD" | "STRUCT" => FieldType::Record,
+            _ => return None,
+        };
+        Some(t)
+    }
+
+    /// The name the REST API uses when it sends a schema (`INTEGER`, `FLOAT`,
+    /// `BOOLEAN`, `RECORD`, … as `bq show --schema` prints them).
+    pub fn rest_name(self) -> &'static str {
+        match self {
+            FieldType::String => "STRING",
+            FieldType::Bytes => "BYTES",
+            FieldType::Int64 => "INTEGER",
+            FieldType::Float64 => "FLOAT",
+            FieldType::Numeric => "NUMERIC",
+            FieldType::BigNumeric => "BIGNUMERIC",
+            FieldType::Bool => "BOOLEAN",
+            FieldType::Timestamp => "TIMESTAMP",
+            FieldType::Date => "DATE",
+            FieldType::Time => "TIME",
+            FieldType::DateTime => "DATETIME",
+            FieldType::Geography => "GEOGRAPHY",
+            FieldType::Json => "JSON",
+            FieldType::Interval => "INTERVAL",
+            FieldType::Range(_) => "RANGE",
+            FieldType::Record => "RECORD",
+        }
+    }
+
+    /// The GoogleSQL name (`INT64`, `FLOAT64`, `BOOL`, `STRUCT`, `RANGE<DATE>`).
+    pub fn sql_name(self) -> &'static str {
+        match self {
+            FieldType::Int64 => "INT64",
+            FieldType::Float64 => "FLOAT64",
+            FieldType::Bool => "BOOL",
+            FieldType::Record => "STRUCT",
+            FieldType::Range(RangeElementType::Date) => "RANGE<DATE>",
+            FieldType::Range(RangeElementType::DateTime) => "RANGE<DATETIME>",
+            FieldType::Range(RangeElementType::Timestamp) => "RANGE<TIMESTAMP>",
+            other => other.rest_name(),
+        }
+    }
+}
+
+/// The element type of a RANGE: DATE, DATETIME or TIMESTAMP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RangeElementType {
+    /// RANGE<DATE>
+    Date,
+    /// RANGE<DATETIME>
+    DateTime,
+    /// RANGE<TIMESTAMP>
+    Timestamp,
+}
+
+impl RangeElementType {
+    /// The element as a column type.
+    pub fn field_type(self) -> FieldType {
+        match self {
+            RangeElementType::Date => FieldType::Date,
+            RangeElementType::DateTime => FieldType::DateTime,
+            RangeElementType::Timestamp => FieldType::Timestamp,
+        }
+    }
+
+    /// Parses DATE, DATETIME or TIMESTAMP, case-insensitively.
+    pub fn parse(name: &str) -> Option<RangeElementType> {
+        match FieldType::parse(name)? {
+            FieldType::Date => Some(RangeElementType::Date),
+            FieldType::DateTime => Some(RangeElementType::DateTime),
+            FieldType::Timestamp => Some(RangeElementType::Timestamp),
+            _ => None,
+        }
+    }
+}
+
+/// A column's mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Mode {
+    /// NULLABLE (the default when `mode` is absent).
+    #[default]
+    Nullable,
+    /// REQUIRED
+    Required,
+    /// REPEATED
+    Repeated,
+}
+
+impl Mode {
+    /// Parses NULLABLE, REQUIRED or REPEATED, case-insensitively.
+    pub fn parse(name: &str) -> Option<Mode> {
+        match name.to_ascii_uppercase().as_str() {
+            "NULLABLE" => Some(Mode::Nullable),
+            "REQUIRED" => Some(Mode::Required),
+            "REPEATED" => Some(Mode::Repeated),
+            _ => None,
+        }
+    }
+
+    /// The REST name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Nullable => "NULLABLE",
+            Mode::Required => "REQUIRED",
+            Mode::Repeated => "REPEATED",
+        }
+    }
+}
+
+/// `roundingMode` of a parameterized NUMERIC/BIGNUMERIC column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RoundingMode {
+    /// `ROUNDING_MODE_UNSPECIFIED`
+    Unspecified,
+    /// `ROUND_HALF_AWAY_FROM_ZERO` (BigQuery's default for parameterized decimals)
+    RoundHalfAwayFromZero,
+    /// `ROUND_HALF_EVEN`
+    RoundHalfEven,
+}
+
+impl RoundingMode {
+    /// Parses the REST enum name, case-insensitively.
+    pub fn parse(name: &str) -> Option<RoundingMode> {
+        match name.to_ascii_uppercase().as_str() {
+            "ROUNDING_MODE_UNSPECIFIED" => Some(RoundingMode::Unspecified),
+            "ROUND_HALF_AWAY_FROM_ZERO" => Some(RoundingMode::RoundHalfAwayFromZero),
+            "ROUND_HALF_EVEN" => Some(RoundingMode::RoundHalfEven),
+            _ => None,
+        }
+    }
+
+    /// The REST enum name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoundingMode::Unspecified => "ROUNDING_MODE_UNSPECIFIED",
+            RoundingMode::RoundHalfAwayFromZero => "ROUND_HALF_AWAY_FROM_ZERO",
+            RoundingMode::RoundHalfEven => "ROUND_HALF_EVEN",
+        }
+    }
+}

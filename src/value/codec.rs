@@ -1,0 +1,344 @@
+//! [`Codec`]: a column type with its parameters, resolved to its value family;
+//! [`Scalar`]: the canonical value that every sink writes.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use super::civil::{Date, DateTime, Time};
+use super::geography::Geography;
+use super::interval::Interval;
+use super::numeric::{BigNumeric, DecimalParams, Numeric, Rounding};
+use super::range::RangeValue;
+use super::timestamp::{Timestamp, TimestampPicos};
+use super::{Input, json, scalar};
+use crate::error::ValueError;
+use crate::schema::{Field, FieldType, RangeElementType};
+
+/// Choices a caller makes about values that are not exact as given.
+///
+/// The default alters nothing: every value that cannot be stored exactly is an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Policy {
+    /// NUMERIC/BIGNUMERIC digits beyond the scale. Default: [`Rounding::Reject`].
+    pub rounding: Rounding,
+}
+
+impl Policy {
+    /// The default policy: reject anything inexact.
+    pub const fn new() -> Self {
+        Policy {
+            rounding: Rounding::Reject,
+        }
+    }
+
+    /// Sets how excess decimal digits are handled.
+    ///
+    /// ```
+    /// use bqcodec::value::{Policy, numeric::Rounding};
+    /// let p = Policy::new().with_rounding(Rounding::HalfAwayFromZero);
+    /// assert_eq!(p.rounding, Rounding::HalfAwayFromZero);
+    /// ```
+    pub const fn with_rounding(mut self, rounding: Rounding) -> Self {
+        self.rounding = rounding;
+        self
+    }
+}
+
+/// A leaf column type with its parameters: what a value of it must look like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Codec {
+    /// BOOL
+    Bool,
+    /// INT64
+    Int64,
+    /// FLOAT64
+    Float64,
+    /// STRING, with `maxLength` in characters.
+    String {
+        /// `maxLength`.
+        max_length: Option<u64>,
+    },
+    /// BYTES, with `maxLength` in bytes.
+    Bytes {
+        /// `maxLength`.
+        max_length: Option<u64>,
+    },
+    /// NUMERIC(P, S)
+    Numeric(DecimalParams),
+    /// BIGNUMERIC(P, S)
+    BigNumeric(DecimalParams),
+    /// DATE
+    Date,
+    /// TIME
+    Time,
+    /// DATETIME
+    DateTime,
+    /// TIMESTAMP; `picos` when `timestampPrecision` is 12.
+    Timestamp {
+        /// Picosecond precision.
+        picos: bool,
+    },
+    /// GEOGRAPHY
+    Geography,
+    /// JSON
+    Json,
+    /// INTERVAL
+    Interval,
+    /// RANGE<T>
+    Range(RangeElementType),
+}
+
+impl Codec {
+    /// The codec of a leaf field; `None` for RECORD.
+    pub fn for_field(field: &Field) -> Option<Codec> {
+        let params = DecimalParams {
+            precision: field.precision,
+            scale: field.scale,
+        };
+        Some(match field.field_type {
+            FieldType::Bool => Codec::Bool,
+            FieldType::Int64 => Codec::Int64,
+            FieldType::Float64 => Codec::Float64,
+            FieldType::String => Codec::String {
+                max_length: field.max_length,
+            },
+            FieldType::Bytes => Codec::Bytes {
+                max_length: field.max_length,
+            },
+            FieldType::Numeric => Codec::Numeric(params),
+            FieldType::BigNumeric => Codec::BigNumeric(params),
+            FieldType::Date => Codec::Date,
+            FieldType::Time => Codec::Time,
+            FieldType::DateTime => Codec::DateTime,
+            FieldType::Timestamp => Codec::Timestamp {
+                picos: field.timestamp_precision == Some(12),
+            },
+            FieldType::Geography => Codec::Geography,
+            FieldType::Json => Codec::Json,
+            FieldType::Interval => Codec::Interval,
+            FieldType::Range(e) => Codec::Range(e),
+            FieldType::Record => return None,
+        })
+    }
+
+    /// Parses a type as written in SQL: `INT64`, `NUMERIC(10, 2)`,
+    /// `BIGNUMERIC(50)`, `STRING(10)`, `BYTES(5)`, `RANGE<DATE>`,
+    /// `TIMESTAMP(12)`, and the REST aliases (`INTEGER`, `FLOAT`, …).
+    ///
+    /// ```
+    /// use bqcodec::value::Codec;
+    /// assert!(Codec::parse_type("numeric(10,2)").is_ok());
+    /// assert!(Codec::parse_type("RANGE<INT64>").is_err());
+    /// ```
+    pub fn parse_type(text: &str) -> Result<Codec, ValueError> {
+        let bad = || ValueError::invalid("a BigQuery type such as NUMERIC(10,2) or RANGE<DATE>", text);
+        let t = text.trim();
+        if let Some(rest) = strip_prefix_ci(t, "RANGE") {
+            let inner = rest
+                .trim()
+                .strip_prefix('<')
+                .and_then(|r| r.strip_suffix('>'))
+                .ok_or_else(bad)?;
+            let e = RangeElementType::parse(inner.trim()).ok_or_else(bad)?;
+            return Ok(Codec::Range(e));
+        }
+        let (name, args) = match t.find('(') {
+            Some(i) => {
+                let inner = t[i + 1..].strip_suffix(')').ok_or_else(bad)?;
+                let args: Result<Vec<u64>, _> =
+                    inner.split(',').map(|a| a.trim().parse::<u64>()).collect();
+                (t[..i].trim(), args.map_err(|_| bad())?)
+            }
+            None => (t, Vec::new()),
+        };
+        let ty = FieldType::parse(name).ok_or_else(bad)?;
+        let mut field = Field::new("value", ty);
+        match (ty, args.as_slice()) {
+            (_, []) => {}
+            (FieldType::String | FieldType::Bytes, [n]) => field.max_length = Some(*n),
+            (FieldType::Numeric | FieldType::BigNumeric, [p]) => {
+                field.precision = Some(u32::try_from(*p).map_err(|_| bad())?);
+                field.scale = Some(0);
+            }
+            (FieldType::Numeric | FieldType::BigNumeric, [p, s]) => {
+                field.precision = Some(u32::try_from(*p).map_err(|_| bad())?);
+                field.scale = Some(u32::try_from(*s).map_err(|_| bad())?);
+            }
+            (FieldType::Timestamp, [p]) if *p == 6 || *p == 12 => {
+                field.timestamp_precision = Some(*p as u8)
+            }
+            _ => return Err(bad()),
+        }
+        let schema = crate::schema::TableSchema {
+            fields: vec![field.clone()],
+        };
+        if let Err(e) = schema.validate() {
+            let msg = e.problems.first().map(|p| p.message.clone()).unwrap_or_default();
+            return Err(ValueError::invalid(format!("a valid type ({msg})"), text));
+        }
+        Codec::for_field(&field).ok_or_else(bad)
+    }
+
+    /// The type's GoogleSQL name with its parameters (`NUMERIC(10, 2)`).
+    pub fn type_name(&self) -> String {
+        let decimal = |name: &str, p: &DecimalParams| match (p.precision, p.scale) {
+            (Some(pr), Some(s)) => format!("{name}({pr}, {s})"),
+            (Some(pr), None) => format!("{name}({pr})"),
+            _ => name.to_owned(),
+        };
+        match self {
+            Codec::Bool => "BOOL".into(),
+            Codec::Int64 => "INT64".into(),
+            Codec::Float64 => "FLOAT64".into(),
+            Codec::String { max_length: Some(n) } => format!("STRING({n})"),
+            Codec::String { max_length: None } => "STRING".into(),
+            Codec::Bytes { max_length: Some(n) } => format!("BYTES({n})"),
+            Codec::Bytes { max_length: None } => "BYTES".into(),
+            Codec::Numeric(p) => decimal("NUMERIC", p),
+            Codec::BigNumeric(p) => decimal("BIGNUMERIC", p),
+            Codec::Date => "DATE".into(),
+            Codec::Time => "TIME".into(),
+            Codec::DateTime => "DATETIME".into(),
+            Codec::Timestamp { picos: false } => "TIMESTAMP".into(),
+            Codec::Timestamp { picos: true } => "TIMESTAMP(12)".into(),
+            Codec::Geography => "GEOGRAPHY".into(),
+            Codec::Json => "JSON".into(),
+            Codec::Interval => "INTERVAL".into(),
+            Codec::Range(e) => format!("RANGE<{}>", e.field_type().sql_name()),
+        }
+    }
+
+    /// Parses one non-null input into the canonical scalar. [`Input::Null`] is
+    /// rejected here: whether NULL is allowed is the field mode's business.
+    pub fn parse<'a>(&self, input: Input<'a>, policy: &Policy) -> Result<Scalar<'a>, ValueError> {
+        Ok(match *self {
+            Codec::Bool => Scalar::Bool(scalar::parse_bool(input)?),
+            Codec::Int64 => Scalar::Int64(scalar::parse_int64(input)?),
+            Codec::Float64 => Scalar::Float64(scalar::parse_float64(input)?),
+            Codec::String { max_length } => {
+                Scalar::String(Cow::Borrowed(scalar::parse_string(input, max_length)?))
+            }
+            Codec::Bytes { max_length } => {
+                Scalar::Bytes(Cow::Owned(scalar::parse_bytes(input, max_length)?))
+            }
+            Codec::Numeric(p) => Scalar::Numeric(Numeric::parse(input, p, policy.rounding)?),
+            Codec::BigNumeric(p) => {
+                Scalar::BigNumeric(BigNumeric::parse(input, p, policy.rounding)?)
+            }
+            Codec::Date => Scalar::Date(Date::parse(input)?),
+            Codec::Time => Scalar::Time(Time::parse(input)?),
+            Codec::DateTime => Scalar::DateTime(DateTime::parse(input)?),
+            Codec::Timestamp { picos: false } => Scalar::Timestamp(Timestamp::parse(input)?),
+            Codec::Timestamp { picos: true } => {
+                Scalar::TimestampPicos(TimestampPicos::parse(input)?)
+            }
+            Codec::Geography => Scalar::Geography(Geography::parse(input)?),
+            Codec::Json => Scalar::Json(json::parse(input)?),
+            Codec::Interval => Scalar::Interval(Interval::parse(input)?),
+            Codec::Range(e) => Scalar::Range(RangeValue::parse(input, e)?),
+        })
+    }
+}
+
+fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    if s.len() >= prefix.len()
+        && s.is_char_boundary(prefix.len())
+        && s[..prefix.len()].eq_ignore_ascii_case(prefix)
+    {
+        Some(&s[prefix.len()..])
+    } else {
+        None
+    }
+}
+
+/// A canonical value of one BigQuery type: what every sink writes.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Scalar<'a> {
+    /// BOOL
+    Bool(bool),
+    /// INT64
+    Int64(i64),
+    /// FLOAT64
+    Float64(f64),
+    /// STRING
+    String(Cow<'a, str>),
+    /// BYTES
+    Bytes(Cow<'a, [u8]>),
+    /// NUMERIC
+    Numeric(Numeric),
+    /// BIGNUMERIC
+    BigNumeric(BigNumeric),
+    /// DATE
+    Date(Date),
+    /// TIME
+    Time(Time),
+    /// DATETIME
+    DateTime(DateTime),
+    /// TIMESTAMP (microseconds)
+    Timestamp(Timestamp),
+    /// TIMESTAMP (picoseconds, `timestampPrecision` 12)
+    TimestampPicos(TimestampPicos),
+    /// GEOGRAPHY
+    Geography(Geography),
+    /// JSON, compact text
+    Json(Cow<'a, str>),
+    /// INTERVAL
+    Interval(Interval),
+    /// RANGE
+    Range(RangeValue),
+}
+
+impl Scalar<'_> {
+    /// Appends the canonical text (BigQuery's canonical literal; see the
+    /// type table in the README).
+    pub fn write_canonical(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        // Writing to a String cannot fail.
+        let _ = match self {
+            Scalar::Bool(b) => write!(out, "{b}"),
+            Scalar::Int64(v) => write!(out, "{v}"),
+            Scalar::Float64(v) => {
+                scalar::write_float64(*v, out);
+                Ok(())
+            }
+            Scalar::String(s) => {
+                out.push_str(s);
+                Ok(())
+            }
+            Scalar::Bytes(b) => {
+                scalar::write_bytes(b, out);
+                Ok(())
+            }
+            Scalar::Numeric(v) => write!(out, "{v}"),
+            Scalar::BigNumeric(v) => write!(out, "{v}"),
+            Scalar::Date(v) => write!(out, "{v}"),
+            Scalar::Time(v) => write!(out, "{v}"),
+            Scalar::DateTime(v) => write!(out, "{v}"),
+            Scalar::Timestamp(v) => write!(out, "{v}"),
+            Scalar::TimestampPicos(v) => write!(out, "{v}"),
+            Scalar::Geography(v) => write!(out, "{v}"),
+            Scalar::Json(s) => {
+                out.push_str(s);
+                Ok(())
+            }
+            Scalar::Interval(v) => write!(out, "{v}"),
+            Scalar::Range(v) => write!(out, "{v}"),
+        };
+    }
+
+    /// The canonical text.
+    pub fn to_canonical(&self) -> String {
+        let mut s = String::new();
+        self.write_canonical(&mut s);
+        s
+    }
+}
+
+impl fmt::Display for Scalar<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_canonical())
+    }
+}
