@@ -83,6 +83,20 @@ pub enum ValueError {
         /// `"null"` or `"no key"`.
         found: &'static str,
     },
+    /// The row is not valid JSON.
+    #[error("invalid JSON at byte {offset}: expected {expected}")]
+    Json {
+        /// Byte offset into the row's text.
+        offset: usize,
+        /// What was expected there.
+        expected: &'static str,
+    },
+    /// The same key twice in one object.
+    #[error("duplicate key {found}")]
+    DuplicateKey {
+        /// The key, quoted.
+        found: String,
+    },
     /// A key that names no field of the record.
     #[error("unknown field {found}")]
     UnknownField {
@@ -315,7 +329,10 @@ mod tests {
     fn row_error_display() {
         let e = RowError {
             row: 3,
-            path: FieldPath::root().with_field("items").with_index(2).with_field("price"),
+            path: FieldPath::root()
+                .with_field("items")
+                .with_index(2)
+                .with_field("price"),
             error: ValueError::invalid("NUMERIC", "abc"),
         };
         assert_eq!(

@@ -2,6 +2,9 @@
 #![forbid(unsafe_code)]
 
 pub mod error;
+pub mod insert_all;
+pub mod plan;
+pub mod proto;
 pub mod schema;
 pub mod value;
 

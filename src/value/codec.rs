@@ -133,7 +133,8 @@ impl Codec {
     /// assert!(Codec::parse_type("RANGE<INT64>").is_err());
     /// ```
     pub fn parse_type(text: &str) -> Result<Codec, ValueError> {
-        let bad = || ValueError::invalid("a BigQuery type such as NUMERIC(10,2) or RANGE<DATE>", text);
+        let bad =
+            || ValueError::invalid("a BigQuery type such as NUMERIC(10,2) or RANGE<DATE>", text);
         let t = text.trim();
         if let Some(rest) = strip_prefix_ci(t, "RANGE") {
             let inner = rest
@@ -175,7 +176,11 @@ impl Codec {
             fields: vec![field.clone()],
         };
         if let Err(e) = schema.validate() {
-            let msg = e.problems.first().map(|p| p.message.clone()).unwrap_or_default();
+            let msg = e
+                .problems
+                .first()
+                .map(|p| p.message.clone())
+                .unwrap_or_default();
             return Err(ValueError::invalid(format!("a valid type ({msg})"), text));
         }
         Codec::for_field(&field).ok_or_else(bad)
@@ -192,9 +197,13 @@ impl Codec {
             Codec::Bool => "BOOL".into(),
             Codec::Int64 => "INT64".into(),
             Codec::Float64 => "FLOAT64".into(),
-            Codec::String { max_length: Some(n) } => format!("STRING({n})"),
+            Codec::String {
+                max_length: Some(n),
+            } => format!("STRING({n})"),
             Codec::String { max_length: None } => "STRING".into(),
-            Codec::Bytes { max_length: Some(n) } => format!("BYTES({n})"),
+            Codec::Bytes {
+                max_length: Some(n),
+            } => format!("BYTES({n})"),
             Codec::Bytes { max_length: None } => "BYTES".into(),
             Codec::Numeric(p) => decimal("NUMERIC", p),
             Codec::BigNumeric(p) => decimal("BIGNUMERIC", p),
@@ -207,6 +216,31 @@ impl Codec {
             Codec::Json => "JSON".into(),
             Codec::Interval => "INTERVAL".into(),
             Codec::Range(e) => format!("RANGE<{}>", e.field_type().sql_name()),
+        }
+    }
+
+    /// Parses one non-null `serde_json::Value` (the general, slower entry
+    /// point; the fast path reads JSON bytes without building a `Value`).
+    pub fn parse_value<'a>(
+        &self,
+        value: &'a serde_json::Value,
+        policy: &Policy,
+    ) -> Result<Scalar<'a>, ValueError> {
+        use serde_json::Value;
+        match value {
+            Value::Null => self.parse(Input::Null, policy),
+            Value::Bool(b) => self.parse(Input::Bool(*b), policy),
+            Value::String(s) => self.parse(Input::Str(s), policy),
+            Value::Number(n) => {
+                let text = n.to_string();
+                self.parse(Input::Number(&text), policy)
+                    .map(Scalar::into_owned)
+            }
+            Value::Array(_) | Value::Object(_) => {
+                let text = value.to_string();
+                self.parse(Input::Raw(&text), policy)
+                    .map(Scalar::into_owned)
+            }
         }
     }
 
@@ -292,6 +326,28 @@ pub enum Scalar<'a> {
 }
 
 impl Scalar<'_> {
+    /// The same value with nothing borrowed.
+    pub fn into_owned(self) -> Scalar<'static> {
+        match self {
+            Scalar::Bool(v) => Scalar::Bool(v),
+            Scalar::Int64(v) => Scalar::Int64(v),
+            Scalar::Float64(v) => Scalar::Float64(v),
+            Scalar::String(v) => Scalar::String(Cow::Owned(v.into_owned())),
+            Scalar::Bytes(v) => Scalar::Bytes(Cow::Owned(v.into_owned())),
+            Scalar::Numeric(v) => Scalar::Numeric(v),
+            Scalar::BigNumeric(v) => Scalar::BigNumeric(v),
+            Scalar::Date(v) => Scalar::Date(v),
+            Scalar::Time(v) => Scalar::Time(v),
+            Scalar::DateTime(v) => Scalar::DateTime(v),
+            Scalar::Timestamp(v) => Scalar::Timestamp(v),
+            Scalar::TimestampPicos(v) => Scalar::TimestampPicos(v),
+            Scalar::Geography(v) => Scalar::Geography(v),
+            Scalar::Json(v) => Scalar::Json(Cow::Owned(v.into_owned())),
+            Scalar::Interval(v) => Scalar::Interval(v),
+            Scalar::Range(v) => Scalar::Range(v),
+        }
+    }
+
     /// Appends the canonical text (BigQuery's canonical literal; see the
     /// type table in the README).
     pub fn write_canonical(&self, out: &mut String) {

@@ -16,6 +16,7 @@
 //! [`Scalar`] is the canonical value every sink writes.
 
 pub mod civil;
+pub mod form;
 pub mod geography;
 pub mod interval;
 pub mod json;
@@ -28,4 +29,5 @@ mod codec;
 mod input;
 
 pub use codec::{Codec, Policy, Scalar};
+pub use form::Form;
 pub use input::Input;

@@ -27,6 +27,13 @@ impl Timestamp {
     }
 }
 
+impl Timestamp {
+    /// TEMPORARY STUB until the timestamp codec lands.
+    pub fn from_epoch_seconds_text(text: &str) -> Result<Self, ValueError> {
+        Err(ValueError::invalid("epoch seconds", text))
+    }
+}
+
 impl fmt::Display for Timestamp {
     /// "YYYY-MM-DDTHH:MM:SS[.ffffff]Z".
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

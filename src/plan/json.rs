@@ -1,0 +1,487 @@
+//! A small pull scanner over JSON bytes, written for the row walk.
+//!
+//! Why by hand: serde_json either turns numbers into `f64`/`i64` (losing the
+//! text a NUMERIC or a 2^63−1 INT64 needs) or, with `arbitrary_precision`,
+//! changes number handling for every crate in a build. This scanner hands
+//! numbers over as their text, borrows strings that need no unescaping, and
+//! never builds a tree: the walk asks for exactly the token it expects.
+
+use std::fmt;
+
+/// Deepest nesting of arrays/objects the scanner follows.
+pub const MAX_DEPTH: usize = 128;
+
+/// A JSON syntax problem at a byte offset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    /// Byte offset into the scanned text.
+    pub offset: usize,
+    /// What was expected there.
+    pub expected: &'static str,
+}
+
+impl fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid JSON at byte {}: expected {}",
+            self.offset, self.expected
+        )
+    }
+}
+
+/// The kind of the next value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Peek {
+    /// `null`
+    Null,
+    /// `true` / `false`
+    Bool,
+    /// a number
+    Number,
+    /// a string
+    String,
+    /// `[`
+    Array,
+    /// `{`
+    Object,
+}
+
+/// A cursor over JSON bytes.
+pub struct Scanner<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+/// A scanned string: borrowed from the input when it had no escapes,
+/// otherwise unescaped into the caller's scratch buffer.
+pub enum Str<'a> {
+    /// No escapes: the input's own bytes.
+    Borrowed(&'a str),
+    /// Had escapes: unescaped into the scratch buffer.
+    Scratch,
+}
+
+impl<'a> Scanner<'a> {
+    /// A scanner at the start of `bytes`.
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Scanner { bytes, pos: 0 }
+    }
+
+    /// The current byte offset.
+    pub fn pos(&self) -> usize {
+        self.pos
+    }
+
+    fn err<T>(&self, expected: &'static str) -> Result<T, SyntaxError> {
+        Err(SyntaxError {
+            offset: self.pos,
+            expected,
+        })
+    }
+
+    /// Skips JSON white space.
+    #[inline]
+    pub fn skip_ws(&mut self) {
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if b == b' ' || b == b'\n' || b == b'\r' || b == b'\t' {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// True at the end of input (after white space).
+    pub fn at_end(&mut self) -> bool {
+        self.skip_ws();
+        self.pos >= self.bytes.len()
+    }
+
+    /// The kind of the next value, without consuming it.
+    #[inline]
+    pub fn peek(&mut self) -> Result<Peek, SyntaxError> {
+        self.skip_ws();
+        match self.bytes.get(self.pos) {
+            Some(b'n') => Ok(Peek::Null),
+            Some(b't' | b'f') => Ok(Peek::Bool),
+            Some(b'-' | b'0'..=b'9') => Ok(Peek::Number),
+            Some(b'"') => Ok(Peek::String),
+            Some(b'[') => Ok(Peek::Array),
+            Some(b'{') => Ok(Peek::Object),
+            _ => self.err("a JSON value"),
+        }
+    }
+
+    /// Consumes `byte` after white space.
+    #[inline]
+    pub fn expect(&mut self, byte: u8, expected: &'static str) -> Result<(), SyntaxError> {
+        self.skip_ws();
+        if self.bytes.get(self.pos) == Some(&byte) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            self.err(expected)
+        }
+    }
+
+    /// Consumes `byte` after white space if it is next.
+    #[inline]
+    pub fn eat(&mut self, byte: u8) -> bool {
+        self.skip_ws();
+        if self.bytes.get(self.pos) == Some(&byte) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn literal(&mut self, word: &'static [u8], expected: &'static str) -> Result<(), SyntaxError> {
+        match self.bytes.get(self.pos..self.pos + word.len()) {
+            Some(w) if w == word => {
+                self.pos += word.len();
+                Ok(())
+            }
+            _ => self.err(expected),
+        }
+    }
+
+    /// Consumes `null`.
+    pub fn null(&mut self) -> Result<(), SyntaxError> {
+        self.skip_ws();
+        self.literal(b"null", "null")
+    }
+
+    /// Consumes `true` or `false`.
+    pub fn boolean(&mut self) -> Result<bool, SyntaxError> {
+        self.skip_ws();
+        if self.bytes.get(self.pos) == Some(&b't') {
+            self.literal(b"true", "true").map(|()| true)
+        } else {
+            self.literal(b"false", "false").map(|()| false)
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while let Some(b'0'..=b'9') = self.bytes.get(self.pos) {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    /// Consumes a number and returns its text, checked against JSON's grammar.
+    pub fn number(&mut self) -> Result<&'a str, SyntaxError> {
+        self.skip_ws();
+        let start = self.pos;
+        if self.bytes.get(self.pos) == Some(&b'-') {
+            self.pos += 1;
+        }
+        match self.bytes.get(self.pos) {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return self.err("a digit"),
+        }
+        if self.bytes.get(self.pos) == Some(&b'.') {
+            self.pos += 1;
+            if self.digits() == 0 {
+                return self.err("a digit after the decimal point");
+            }
+        }
+        if let Some(b'e' | b'E') = self.bytes.get(self.pos) {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.bytes.get(self.pos) {
+                self.pos += 1;
+            }
+            if self.digits() == 0 {
+                return self.err("a digit in the exponent");
+            }
+        }
+        // The span is ASCII digits and signs only.
+        match std::str::from_utf8(&self.bytes[start..self.pos]) {
+            Ok(s) => Ok(s),
+            Err(_) => self.err("a number"),
+        }
+    }
+
+    /// Consumes a string. Without escapes it is borrowed; with escapes it is
+    /// unescaped into `scratch` (cleared first).
+    #[inline]
+    pub fn string(&mut self, scratch: &mut String) -> Result<Str<'a>, SyntaxError> {
+        self.skip_ws();
+        if self.bytes.get(self.pos) != Some(&b'"') {
+            return self.err("a string");
+        }
+        self.pos += 1;
+        let start = self.pos;
+        // Fast scan for the closing quote with no escapes or control bytes.
+        loop {
+            match self.bytes.get(self.pos) {
+                Some(b'"') => {
+                    let raw = &self.bytes[start..self.pos];
+                    self.pos += 1;
+                    return match std::str::from_utf8(raw) {
+                        Ok(s) => Ok(Str::Borrowed(s)),
+                        Err(e) => Err(SyntaxError {
+                            offset: start + e.valid_up_to(),
+                            expected: "UTF-8 text",
+                        }),
+                    };
+                }
+                Some(b'\\') => break,
+                Some(&b) if b < 0x20 => return self.err("no raw control character in a string"),
+                Some(_) => self.pos += 1,
+                None => return self.err("a closing quote"),
+            }
+        }
+        scratch.clear();
+        match std::str::from_utf8(&self.bytes[start..self.pos]) {
+            Ok(s) => scratch.push_str(s),
+            Err(e) => {
+                return Err(SyntaxError {
+                    offset: start + e.valid_up_to(),
+                    expected: "UTF-8 text",
+                });
+            }
+        }
+        let mut run = self.pos;
+        loop {
+            match self.bytes.get(self.pos) {
+                Some(b'"') => {
+                    self.flush_run(run, scratch)?;
+                    self.pos += 1;
+                    return Ok(Str::Scratch);
+                }
+                Some(b'\\') => {
+                    self.flush_run(run, scratch)?;
+                    self.pos += 1;
+                    self.escape(scratch)?;
+                    run = self.pos;
+                }
+                Some(&b) if b < 0x20 => return self.err("no raw control character in a string"),
+                Some(_) => self.pos += 1,
+                None => return self.err("a closing quote"),
+            }
+        }
+    }
+
+    fn flush_run(&self, run: usize, scratch: &mut String) -> Result<(), SyntaxError> {
+        match std::str::from_utf8(&self.bytes[run..self.pos]) {
+            Ok(s) => {
+                scratch.push_str(s);
+                Ok(())
+            }
+            Err(e) => Err(SyntaxError {
+                offset: run + e.valid_up_to(),
+                expected: "UTF-8 text",
+            }),
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32, SyntaxError> {
+        let mut v = 0u32;
+        for _ in 0..4 {
+            let d = match self.bytes.get(self.pos) {
+                Some(&b) => char::from(b).to_digit(16),
+                None => None,
+            };
+            match d {
+                Some(d) => v = v * 16 + d,
+                None => return self.err("four hex digits after \\u"),
+            }
+            self.pos += 1;
+        }
+        Ok(v)
+    }
+
+    fn escape(&mut self, out: &mut String) -> Result<(), SyntaxError> {
+        let c = match self.bytes.get(self.pos) {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                self.pos += 1;
+                let hi = self.hex4()?;
+                let code = if (0xD800..0xDC00).contains(&hi) {
+                    if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                        return self.err("a low surrogate after a high surrogate");
+                    }
+                    self.pos += 2;
+                    let lo = self.hex4()?;
+                    if !(0xDC00..0xE000).contains(&lo) {
+                        return self.err("a low surrogate after a high surrogate");
+                    }
+                    0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                } else {
+                    hi
+                };
+                match char::from_u32(code) {
+                    Some(c) => {
+                        out.push(c);
+                        return Ok(());
+                    }
+                    None => return self.err("a Unicode scalar value (no lone surrogate)"),
+                }
+            }
+            _ => return self.err("a valid escape"),
+        };
+        self.pos += 1;
+        out.push(c);
+        Ok(())
+    }
+
+    /// Skips one whole value (validating it) and returns its JSON text.
+    pub fn skip_value(&mut self, scratch: &mut String) -> Result<&'a str, SyntaxError> {
+        self.skip_ws();
+        let start = self.pos;
+        self.skip_inner(scratch, 0)?;
+        match std::str::from_utf8(&self.bytes[start..self.pos]) {
+            Ok(s) => Ok(s),
+            Err(_) => self.err("UTF-8 text"),
+        }
+    }
+
+    fn skip_inner(&mut self, scratch: &mut String, depth: usize) -> Result<(), SyntaxError> {
+        if depth > MAX_DEPTH {
+            return self.err("nesting no deeper than 128");
+        }
+        match self.peek()? {
+            Peek::Null => self.null(),
+            Peek::Bool => self.boolean().map(|_| ()),
+            Peek::Number => self.number().map(|_| ()),
+            Peek::String => self.string(scratch).map(|_| ()),
+            Peek::Array => {
+                self.pos += 1;
+                if self.eat(b']') {
+                    return Ok(());
+                }
+                loop {
+                    self.skip_inner(scratch, depth + 1)?;
+                    if self.eat(b']') {
+                        return Ok(());
+                    }
+                    self.expect(b',', "',' or ']'")?;
+                }
+            }
+            Peek::Object => {
+                self.pos += 1;
+                if self.eat(b'}') {
+                    return Ok(());
+                }
+                loop {
+                    self.string(scratch)?;
+                    self.expect(b':', "':'")?;
+                    self.skip_inner(scratch, depth + 1)?;
+                    if self.eat(b'}') {
+                        return Ok(());
+                    }
+                    self.expect(b',', "',' or '}'")?;
+                }
+            }
+        }
+    }
+
+    /// Skips spaces, tabs and carriage returns (not newlines); true when a
+    /// newline or the end of input follows.
+    pub fn at_line_end(&mut self) -> bool {
+        while let Some(b' ' | b'\t' | b'\r') = self.bytes.get(self.pos) {
+            self.pos += 1;
+        }
+        matches!(self.bytes.get(self.pos), None | Some(b'\n'))
+    }
+
+    /// Moves to just after the next `\n` (or the end), for resynchronising on
+    /// the next NDJSON line after a syntax error.
+    pub fn skip_line(&mut self) {
+        match self.bytes[self.pos.min(self.bytes.len())..]
+            .iter()
+            .position(|&b| b == b'\n')
+        {
+            Some(i) => self.pos += i + 1,
+            None => self.pos = self.bytes.len(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(text: &str) -> Result<String, SyntaxError> {
+        let mut sc = Scanner::new(text.as_bytes());
+        let mut scratch = String::new();
+        match sc.string(&mut scratch)? {
+            Str::Borrowed(b) => Ok(b.to_owned()),
+            Str::Scratch => Ok(scratch),
+        }
+    }
+
+    #[test]
+    fn strings() {
+        assert_eq!(s(r#""abc""#).ok().as_deref(), Some("abc"));
+        assert_eq!(
+            s(r#""a\"b\\c\/\n\u00e9\ud83d\ude00""#).ok().as_deref(),
+            Some("a\"b\\c/\né😀")
+        );
+        assert!(s(r#""\ud83d""#).is_err());
+        assert!(s(r#""\udc00""#).is_err());
+        assert!(s("\"a\nb\"").is_err());
+        assert!(s(r#""abc"#).is_err());
+        assert!(s(r#""\x""#).is_err());
+        assert!(s("\"\u{ff}\"").is_ok());
+        let mut sc = Scanner::new(b"\"\xff\"");
+        assert!(sc.string(&mut String::new()).is_err());
+    }
+
+    #[test]
+    fn numbers() {
+        for ok in [
+            "0",
+            "-0",
+            "1.5",
+            "-1.5e3",
+            "1E+2",
+            "123456789012345678901234567890",
+        ] {
+            assert_eq!(Scanner::new(ok.as_bytes()).number().ok(), Some(ok), "{ok}");
+        }
+        for bad in ["01x", "-", "1.", ".5", "1e", "+1"] {
+            let mut sc = Scanner::new(bad.as_bytes());
+            let r = sc.number();
+            assert!(r.is_err() || !sc.at_end(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn skip_values() {
+        let text = r#" {"a": [1, {"b": null}, "x\"y"], "c": true} , 5"#;
+        let mut sc = Scanner::new(text.as_bytes());
+        let v = sc.skip_value(&mut String::new()).ok();
+        assert_eq!(v, Some(r#"{"a": [1, {"b": null}, "x\"y"], "c": true}"#));
+        assert!(sc.eat(b','));
+        let deep = "[".repeat(200) + &"]".repeat(200);
+        assert!(
+            Scanner::new(deep.as_bytes())
+                .skip_value(&mut String::new())
+                .is_err()
+        );
+        assert!(
+            Scanner::new(b"[1,]")
+                .skip_value(&mut String::new())
+                .is_err()
+        );
+        assert!(
+            Scanner::new(b"{\"a\" 1}")
+                .skip_value(&mut String::new())
+                .is_err()
+        );
+    }
+}

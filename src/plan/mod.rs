@@ -1,0 +1,224 @@
+//! The compiled schema and the single row walk.
+//!
+//! [`Plan::compile`] turns a validated [`TableSchema`] into a tree of resolved
+//! leaf [`Codec`]s with precomputed key lookup. The walk (one for JSON bytes,
+//! one for `serde_json::Value`) reads a row, parses every leaf through
+//! `value::*`, and drives a [`Sink`] — the protobuf, Arrow, insertAll and
+//! Bigtable writers are sinks. Adding an output format is adding a sink.
+
+pub(crate) mod json;
+mod sink;
+mod walk;
+
+use std::collections::HashMap;
+
+pub use json::SyntaxError;
+pub use sink::Sink;
+pub use walk::{RowOutcome, Walker};
+
+use crate::error::SchemaError;
+use crate::schema::{Field, Mode, TableSchema};
+use crate::value::{Codec, Policy};
+
+/// What to do with a key that names no column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum UnknownKeys {
+    /// An error naming the key (the default).
+    #[default]
+    Reject,
+    /// Skip the key and its value.
+    Ignore,
+}
+
+/// How row keys are matched to column names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum KeyMatch {
+    /// Exactly as written in the schema (the default).
+    #[default]
+    Exact,
+    /// Case-insensitively, as BigQuery compares column names.
+    CaseInsensitive,
+}
+
+/// Options of the row walk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct WalkOptions {
+    /// Unknown keys. Default: [`UnknownKeys::Reject`].
+    pub unknown_keys: UnknownKeys,
+    /// Key matching. Default: [`KeyMatch::Exact`].
+    pub key_match: KeyMatch,
+    /// Value policy (rounding). Default: reject anything inexact.
+    pub policy: Policy,
+}
+
+impl WalkOptions {
+    /// The defaults: unknown keys rejected, exact key match, nothing rounded.
+    pub const fn new() -> Self {
+        WalkOptions {
+            unknown_keys: UnknownKeys::Reject,
+            key_match: KeyMatch::Exact,
+            policy: Policy::new(),
+        }
+    }
+
+    /// Sets what happens to unknown keys (default [`UnknownKeys::Reject`]).
+    ///
+    /// ```
+    /// use bqcodec::plan::{UnknownKeys, WalkOptions};
+    /// let o = WalkOptions::new().with_unknown_keys(UnknownKeys::Ignore);
+    /// assert_eq!(o.unknown_keys, UnknownKeys::Ignore);
+    /// ```
+    pub const fn with_unknown_keys(mut self, unknown_keys: UnknownKeys) -> Self {
+        self.unknown_keys = unknown_keys;
+        self
+    }
+
+    /// Sets how keys match column names (default [`KeyMatch::Exact`]).
+    pub const fn with_key_match(mut self, key_match: KeyMatch) -> Self {
+        self.key_match = key_match;
+        self
+    }
+
+    /// Sets the value policy (default [`Policy::new`]: reject anything inexact).
+    pub const fn with_policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+}
+
+/// One compiled field.
+#[derive(Debug, Clone)]
+pub struct PlanField {
+    /// Preorder index over every field of the plan: sinks index their own
+    /// per-field tables by it.
+    pub id: usize,
+    /// Position among its siblings (0-based; the proto field number is `index + 1`).
+    pub index: usize,
+    /// The column name as written in the schema.
+    pub name: String,
+    /// The mode.
+    pub mode: Mode,
+    /// True when the column has a default value expression.
+    pub has_default: bool,
+    /// A leaf codec or a record.
+    pub kind: PlanKind,
+}
+
+/// What a field holds.
+#[derive(Debug, Clone)]
+pub enum PlanKind {
+    /// A leaf value.
+    Leaf(Codec),
+    /// A RECORD.
+    Record(PlanRecord),
+}
+
+/// A compiled record: its fields and the key lookup.
+#[derive(Debug, Clone)]
+pub struct PlanRecord {
+    /// The fields, in schema order.
+    pub fields: Vec<PlanField>,
+    /// Key → field position (exact names).
+    exact: HashMap<String, usize>,
+    /// Lower-cased key → field position.
+    folded: HashMap<String, usize>,
+}
+
+impl PlanRecord {
+    /// The position of the field named `key`.
+    #[inline]
+    pub fn lookup(&self, key: &str, key_match: KeyMatch) -> Option<usize> {
+        // Small records: a linear scan beats hashing.
+        if self.fields.len() <= 12 {
+            match key_match {
+                KeyMatch::Exact => self.fields.iter().position(|f| f.name == key),
+                KeyMatch::CaseInsensitive => {
+                    if key.is_ascii() {
+                        self.fields
+                            .iter()
+                            .position(|f| f.name.eq_ignore_ascii_case(key))
+                    } else {
+                        self.folded.get(&key.to_lowercase()).copied()
+                    }
+                }
+            }
+        } else {
+            match key_match {
+                KeyMatch::Exact => self.exact.get(key).copied(),
+                KeyMatch::CaseInsensitive => match self.exact.get(key) {
+                    Some(&i) => Some(i),
+                    None => self.folded.get(&key.to_lowercase()).copied(),
+                },
+            }
+        }
+    }
+}
+
+/// A compiled schema: compile once, walk many rows.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    root: PlanRecord,
+    field_count: usize,
+    options: WalkOptions,
+}
+
+impl Plan {
+    /// Validates `schema` and compiles it.
+    pub fn compile(schema: &TableSchema, options: WalkOptions) -> Result<Plan, SchemaError> {
+        schema.validate()?;
+        let mut next_id = 0;
+        let root = compile_record(&schema.fields, &mut next_id);
+        Ok(Plan {
+            root,
+            field_count: next_id,
+            options,
+        })
+    }
+
+    /// The top-level record.
+    pub fn root(&self) -> &PlanRecord {
+        &self.root
+    }
+
+    /// How many fields the plan has, counting nested ones (ids are `0..count`).
+    pub fn field_count(&self) -> usize {
+        self.field_count
+    }
+
+    /// The walk options.
+    pub fn options(&self) -> &WalkOptions {
+        &self.options
+    }
+}
+
+fn compile_record(fields: &[Field], next_id: &mut usize) -> PlanRecord {
+    let mut out = Vec::with_capacity(fields.len());
+    let mut exact = HashMap::with_capacity(fields.len());
+    let mut folded = HashMap::with_capacity(fields.len());
+    for (index, f) in fields.iter().enumerate() {
+        let id = *next_id;
+        *next_id += 1;
+        let kind = match Codec::for_field(f) {
+            Some(codec) => PlanKind::Leaf(codec),
+            None => PlanKind::Record(compile_record(&f.fields, next_id)),
+        };
+        exact.insert(f.name.clone(), index);
+        folded.entry(f.name.to_lowercase()).or_insert(index);
+        out.push(PlanField {
+            id,
+            index,
+            name: f.name.clone(),
+            mode: f.mode,
+            has_default: f.default_value_expression.is_some(),
+            kind,
+        });
+    }
+    PlanRecord {
+        fields: out,
+        exact,
+        folded,
+    }
+}

@@ -1,0 +1,442 @@
+//! The row walk: JSON bytes → leaf values → a [`Sink`].
+//!
+//! One walk for every entry point: `serde_json::Value` rows and
+//! `serde::Serialize` rows are serialized to JSON bytes first (the general,
+//! slower path), so the rules live in one place.
+
+use super::json::{Peek, Scanner, Str, SyntaxError};
+use super::{Plan, PlanField, PlanKind, PlanRecord, Sink, UnknownKeys};
+use crate::error::{FieldPath, PathSegment, RowError, ValueError};
+use crate::schema::Mode;
+use crate::value::Input;
+
+/// An error inside a row, with its path built while unwinding.
+struct WalkError {
+    /// Innermost segment first.
+    rev_path: Vec<PathSegment>,
+    error: ValueError,
+}
+
+impl WalkError {
+    fn new(error: ValueError) -> Self {
+        WalkError {
+            rev_path: Vec::new(),
+            error,
+        }
+    }
+
+    fn at_field(mut self, f: &PlanField) -> Self {
+        self.rev_path.push(PathSegment::Field(f.name.clone()));
+        self
+    }
+
+    fn at_index(mut self, i: usize) -> Self {
+        self.rev_path.push(PathSegment::Index(i));
+        self
+    }
+
+    fn into_row_error(self, row: usize) -> RowError {
+        let mut path = FieldPath::root();
+        for seg in self.rev_path.into_iter().rev() {
+            match seg {
+                PathSegment::Field(n) => path.push_field(&n),
+                PathSegment::Index(i) => path.push_index(i),
+            }
+        }
+        RowError {
+            row,
+            path,
+            error: self.error,
+        }
+    }
+}
+
+impl From<SyntaxError> for WalkError {
+    fn from(e: SyntaxError) -> Self {
+        WalkError::new(ValueError::Json {
+            offset: e.offset,
+            expected: e.expected,
+        })
+    }
+}
+
+impl From<ValueError> for WalkError {
+    fn from(e: ValueError) -> Self {
+        WalkError::new(e)
+    }
+}
+
+/// The result of walking many rows.
+#[derive(Debug, Default)]
+pub struct RowOutcome {
+    /// Rows read (good and bad).
+    pub rows: usize,
+    /// Rows the sink accepted.
+    pub written: usize,
+    /// The bad rows' errors, in input order.
+    pub errors: Vec<RowError>,
+}
+
+/// Walks rows of one plan, reusing its scratch space between rows.
+pub struct Walker<'p> {
+    plan: &'p Plan,
+    scratch: Vec<String>,
+    seen: Vec<u64>,
+    buf: Vec<u8>,
+}
+
+impl<'p> Walker<'p> {
+    /// A walker for `plan`.
+    pub fn new(plan: &'p Plan) -> Self {
+        Walker {
+            plan,
+            scratch: Vec::new(),
+            seen: Vec::new(),
+            buf: Vec::new(),
+        }
+    }
+
+    /// The plan.
+    pub fn plan(&self) -> &'p Plan {
+        self.plan
+    }
+
+    /// Walks one row given as the JSON text of an object. On error the sink
+    /// has seen `abort_row`.
+    pub fn walk_json<S: Sink>(
+        &mut self,
+        row_json: &[u8],
+        row: usize,
+        sink: &mut S,
+    ) -> Result<(), RowError> {
+        let mut sc = Scanner::new(row_json);
+        sink.begin_row(row);
+        let result = self.row(&mut sc, sink).and_then(|()| {
+            if sc.at_end() {
+                Ok(())
+            } else {
+                Err(SyntaxError {
+                    offset: sc.pos(),
+                    expected: "the end of the row",
+                }
+                .into())
+            }
+        });
+        self.finish(result, row, 0, sink)
+    }
+
+    /// Walks NDJSON: one JSON object per line; blank lines are skipped and
+    /// not counted. Row indices start at `first_row`. A bad row is reported
+    /// and the walk goes on with the next line.
+    pub fn walk_ndjson<S: Sink>(
+        &mut self,
+        ndjson: &[u8],
+        first_row: usize,
+        sink: &mut S,
+    ) -> RowOutcome {
+        let mut out = RowOutcome::default();
+        let mut sc = Scanner::new(ndjson);
+        loop {
+            if sc.at_end() {
+                break;
+            }
+            let row = first_row + out.rows;
+            let row_start = sc.pos();
+            out.rows += 1;
+            sink.begin_row(row);
+            let mut result = self.row(&mut sc, sink);
+            if result.is_ok() && !sc.at_line_end() {
+                result = Err(SyntaxError {
+                    offset: sc.pos(),
+                    expected: "a newline after the row",
+                }
+                .into());
+            }
+            if result.is_err() {
+                sc.skip_line();
+            }
+            match self.finish(result, row, row_start, sink) {
+                Ok(()) => out.written += 1,
+                Err(e) => out.errors.push(e),
+            }
+        }
+        out
+    }
+
+    /// Walks one `serde_json::Value` row (serialized first; the general path).
+    pub fn walk_value<S: Sink>(
+        &mut self,
+        row_value: &serde_json::Value,
+        row: usize,
+        sink: &mut S,
+    ) -> Result<(), RowError> {
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        let result = match serde_json::to_writer(&mut buf, row_value) {
+            Ok(()) => self.walk_json(&buf, row, sink),
+            Err(e) => Err(RowError {
+                row,
+                path: FieldPath::root(),
+                error: ValueError::invalid("a JSON-serializable row", &e.to_string()),
+            }),
+        };
+        self.buf = buf;
+        result
+    }
+
+    /// Walks one typed Rust row (anything `serde::Serialize` that serializes
+    /// as a JSON object).
+    pub fn walk_serialize<S: Sink, T: serde::Serialize + ?Sized>(
+        &mut self,
+        row_value: &T,
+        row: usize,
+        sink: &mut S,
+    ) -> Result<(), RowError> {
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        let result = match serde_json::to_writer(&mut buf, row_value) {
+            Ok(()) => self.walk_json(&buf, row, sink),
+            Err(e) => Err(RowError {
+                row,
+                path: FieldPath::root(),
+                error: ValueError::invalid("a JSON-serializable row", &e.to_string()),
+            }),
+        };
+        self.buf = buf;
+        result
+    }
+
+    fn finish<S: Sink>(
+        &mut self,
+        result: Result<(), WalkError>,
+        row: usize,
+        row_start: usize,
+        sink: &mut S,
+    ) -> Result<(), RowError> {
+        match result {
+            Ok(()) => {
+                sink.end_row();
+                Ok(())
+            }
+            Err(mut e) => {
+                // Syntax offsets count from the row's first byte.
+                if let ValueError::Json { offset, .. } = &mut e.error {
+                    *offset = offset.saturating_sub(row_start);
+                }
+                sink.abort_row();
+                self.seen.clear();
+                Err(e.into_row_error(row))
+            }
+        }
+    }
+
+    fn row<S: Sink>(&mut self, sc: &mut Scanner<'_>, sink: &mut S) -> Result<(), WalkError> {
+        let plan = self.plan;
+        if sc.peek()? != Peek::Object {
+            return Err(
+                ValueError::wrong_kind("a row (a JSON object)", kind_name(sc.peek()?)).into(),
+            );
+        }
+        self.record(sc, &plan.root, sink, 0)
+    }
+
+    fn scratch(&mut self, depth: usize) -> String {
+        if self.scratch.len() <= depth {
+            self.scratch.resize_with(depth + 1, String::new);
+        }
+        std::mem::take(&mut self.scratch[depth])
+    }
+
+    fn record<S: Sink>(
+        &mut self,
+        sc: &mut Scanner<'_>,
+        rec: &PlanRecord,
+        sink: &mut S,
+        depth: usize,
+    ) -> Result<(), WalkError> {
+        let opts = self.plan.options;
+        let words = rec.fields.len().div_ceil(64);
+        let base = self.seen.len();
+        self.seen.resize(base + words, 0);
+        sc.expect(b'{', "'{'")?;
+        let mut key_buf = self.scratch(depth * 2);
+        let result =
+            (|| -> Result<(), WalkError> {
+                if !sc.eat(b'}') {
+                    loop {
+                        let key = match sc.string(&mut key_buf)? {
+                            Str::Borrowed(k) => k,
+                            Str::Scratch => key_buf.as_str(),
+                        };
+                        sc.expect(b':', "':'")?;
+                        match rec.lookup(key, opts.key_match) {
+                            Some(i) => {
+                                let word = base + i / 64;
+                                let bit = 1u64 << (i % 64);
+                                let Some(f) = rec.fields.get(i) else {
+                                    return Err(ValueError::UnknownField {
+                                        found: crate::error::quote(key),
+                                    }
+                                    .into());
+                                };
+                                if self.seen.get(word).is_some_and(|w| w & bit != 0) {
+                                    let found = crate::error::quote(key);
+                                    return Err(WalkError::new(ValueError::DuplicateKey { found })
+                                        .at_field(f));
+                                }
+                                if let Some(w) = self.seen.get_mut(word) {
+                                    *w |= bit;
+                                }
+                                self.field(sc, f, sink, depth).map_err(|e| e.at_field(f))?;
+                            }
+                            None => match opts.unknown_keys {
+                                UnknownKeys::Ignore => {
+                                    let mut s = self.scratch(depth * 2 + 1);
+                                    let r = sc.skip_value(&mut s);
+                                    self.scratch[depth * 2 + 1] = s;
+                                    r?;
+                                }
+                                UnknownKeys::Reject => {
+                                    let found = crate::error::quote(key);
+                                    let mut e = WalkError::new(ValueError::UnknownField { found });
+                                    e.rev_path.push(PathSegment::Field(key.to_owned()));
+                                    return Err(e);
+                                }
+                            },
+                        }
+                        if sc.eat(b'}') {
+                            break;
+                        }
+                        sc.expect(b',', "',' or '}'")?;
+                    }
+                }
+                // Fields the row left out.
+                for f in &rec.fields {
+                    let seen = self
+                        .seen
+                        .get(base + f.index / 64)
+                        .is_some_and(|w| w & (1u64 << (f.index % 64)) != 0);
+                    if !seen {
+                        if f.mode == Mode::Required && !f.has_default {
+                            return Err(WalkError::new(ValueError::Required { found: "no key" })
+                                .at_field(f));
+                        }
+                        sink.null(f);
+                    }
+                }
+                Ok(())
+            })();
+        self.scratch[depth * 2] = key_buf;
+        self.seen.truncate(base);
+        result
+    }
+
+    fn field<S: Sink>(
+        &mut self,
+        sc: &mut Scanner<'_>,
+        f: &PlanField,
+        sink: &mut S,
+        depth: usize,
+    ) -> Result<(), WalkError> {
+        let peek = sc.peek()?;
+        if peek == Peek::Null {
+            sc.null()?;
+            return match f.mode {
+                Mode::Required => Err(ValueError::Required { found: "null" }.into()),
+                Mode::Nullable | Mode::Repeated => {
+                    sink.null(f);
+                    Ok(())
+                }
+            };
+        }
+        if f.mode != Mode::Repeated {
+            return self.single(sc, f, sink, depth);
+        }
+        if peek != Peek::Array {
+            return Err(
+                ValueError::wrong_kind("an array (REPEATED field)", kind_name(peek)).into(),
+            );
+        }
+        sc.expect(b'[', "'['")?;
+        sink.begin_list(f);
+        if !sc.eat(b']') {
+            let mut i = 0usize;
+            loop {
+                if sc.peek()? == Peek::Null {
+                    return Err(WalkError::new(ValueError::wrong_kind(
+                        "a non-null array element (BigQuery arrays cannot hold NULL)",
+                        "null",
+                    ))
+                    .at_index(i));
+                }
+                self.single(sc, f, sink, depth).map_err(|e| e.at_index(i))?;
+                i += 1;
+                if sc.eat(b']') {
+                    break;
+                }
+                sc.expect(b',', "',' or ']'")?;
+            }
+        }
+        sink.end_list(f);
+        Ok(())
+    }
+
+    fn single<S: Sink>(
+        &mut self,
+        sc: &mut Scanner<'_>,
+        f: &PlanField,
+        sink: &mut S,
+        depth: usize,
+    ) -> Result<(), WalkError> {
+        match &f.kind {
+            PlanKind::Record(rec) => {
+                let peek = sc.peek()?;
+                if peek != Peek::Object {
+                    return Err(ValueError::wrong_kind(
+                        "an object (RECORD field)",
+                        kind_name(peek),
+                    )
+                    .into());
+                }
+                sink.begin_record(f);
+                self.record(sc, rec, sink, depth + 1)?;
+                sink.end_record(f);
+                Ok(())
+            }
+            PlanKind::Leaf(codec) => {
+                let policy = self.plan.options.policy;
+                let mut s = self.scratch(depth * 2 + 1);
+                let result = (|| -> Result<(), WalkError> {
+                    let input = match sc.peek()? {
+                        Peek::Null => Input::Null,
+                        Peek::Bool => Input::Bool(sc.boolean()?),
+                        Peek::Number => Input::Number(sc.number()?),
+                        Peek::String => match sc.string(&mut s)? {
+                            Str::Borrowed(b) => Input::Str(b),
+                            Str::Scratch => Input::Str(s.as_str()),
+                        },
+                        Peek::Array | Peek::Object => Input::Raw(sc.skip_value(&mut s)?),
+                    };
+                    let value = codec.parse(input, &policy)?;
+                    sink.leaf(f, value)?;
+                    Ok(())
+                })();
+                if let Some(slot) = self.scratch.get_mut(depth * 2 + 1) {
+                    *slot = s;
+                }
+                result
+            }
+        }
+    }
+}
+
+fn kind_name(p: Peek) -> &'static str {
+    match p {
+        Peek::Null => "null",
+        Peek::Bool => "a boolean",
+        Peek::Number => "a number",
+        Peek::String => "a string",
+        Peek::Array => "an array",
+        Peek::Object => "an object",
+    }
+}
