@@ -179,6 +179,35 @@ impl FieldType {
     }
 }
 
+impl FieldType {
+    /// Parses a type name or alias like [`FieldType::parse`], and also `RANGE`
+    /// (case-insensitively) with its element type from `rangeElementType`.
+    ///
+    /// Returns `None` for an unknown name, for `RANGE` without an element
+    /// type, and for an element type given with any type other than `RANGE`.
+    ///
+    /// ```
+    /// use bqcodec::schema::{FieldType, RangeElementType};
+    /// assert_eq!(
+    ///     FieldType::parse_with_range("range", Some(RangeElementType::Date)),
+    ///     Some(FieldType::Range(RangeElementType::Date))
+    /// );
+    /// assert_eq!(FieldType::parse_with_range("RANGE", None), None);
+    /// assert_eq!(FieldType::parse_with_range("INT64", None), Some(FieldType::Int64));
+    /// assert_eq!(FieldType::parse_with_range("INT64", Some(RangeElementType::Date)), None);
+    /// ```
+    pub fn parse_with_range(
+        name: &str,
+        range_element: Option<RangeElementType>,
+    ) -> Option<FieldType> {
+        match (name.eq_ignore_ascii_case("RANGE"), range_element) {
+            (true, Some(e)) => Some(FieldType::Range(e)),
+            (true, None) | (false, Some(_)) => None,
+            (false, None) => FieldType::parse(name),
+        }
+    }
+}
+
 /// The element type of a RANGE: DATE, DATETIME or TIMESTAMP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RangeElementType {
