@@ -211,11 +211,11 @@ impl FieldType {
 /// The element type of a RANGE: DATE, DATETIME or TIMESTAMP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RangeElementType {
-    /// RANGE<DATE>
+    /// `RANGE<DATE>`
     Date,
-    /// RANGE<DATETIME>
+    /// `RANGE<DATETIME>`
     DateTime,
-    /// RANGE<TIMESTAMP>
+    /// `RANGE<TIMESTAMP>`
     Timestamp,
 }
 

@@ -86,7 +86,7 @@ pub enum Codec {
     Json,
     /// INTERVAL
     Interval,
-    /// RANGE<T>
+    /// `RANGE<T>`
     Range(RangeElementType),
 }
 

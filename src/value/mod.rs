@@ -8,7 +8,7 @@
 //! - [`civil`]: DATE, TIME, DATETIME and CivilTime packing
 //! - [`timestamp`]: TIMESTAMP (microseconds, and picoseconds for precision 12)
 //! - [`interval`]: INTERVAL
-//! - [`range`]: RANGE<DATE|DATETIME|TIMESTAMP>
+//! - [`range`]: `RANGE<DATE|DATETIME|TIMESTAMP>`
 //! - [`geography`]: GEOGRAPHY as WKT or GeoJSON
 //! - [`json`]: JSON
 //!
