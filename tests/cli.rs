@@ -55,7 +55,10 @@ fn schema_check_reports_every_problem_with_file_and_path() {
     let lines: Vec<&str> = out.lines().collect();
     assert!(lines.len() >= 6, "{out}");
     for l in &lines {
-        assert!(l.starts_with("schemas/invalid/problems.schema.json: "), "{l}");
+        assert!(
+            l.starts_with("schemas/invalid/problems.schema.json: "),
+            "{l}"
+        );
     }
     for path in ["ID", "_PARTITIONTIME", "price", "when", "bad", "r"] {
         assert!(
@@ -76,11 +79,20 @@ fn schema_check_missing_file_fails() {
 fn value_forms_both_ways() {
     // NUMERIC 1.5 = 1500000000 × 10^-9 = 0x59682F00, little-endian, minimal.
     assert_eq!(value_as("NUMERIC", "1.5", "bytes"), (0, "002f6859".into()));
-    assert_eq!(value_from("NUMERIC", "bytes", "002f6859"), (0, "1.5".into()));
+    assert_eq!(
+        value_from("NUMERIC", "bytes", "002f6859"),
+        (0, "1.5".into())
+    );
     assert_eq!(value_as("NUMERIC", "0", "bytes"), (0, "00".into()));
     assert_eq!(value_as("DATE", "2024-02-29", "days"), (0, "19782".into()));
-    assert_eq!(value_from("DATE", "days", "19782"), (0, "2024-02-29".into()));
-    assert_eq!(value_as("INT64", "9223372036854775807", "insert-all"), (0, "\"9223372036854775807\"".into()));
+    assert_eq!(
+        value_from("DATE", "days", "19782"),
+        (0, "2024-02-29".into())
+    );
+    assert_eq!(
+        value_as("INT64", "9223372036854775807", "insert-all"),
+        (0, "\"9223372036854775807\"".into())
+    );
     assert_eq!(
         value_as("TIMESTAMP", "1970-01-01T00:00:01.5Z", "micros"),
         (0, "1500000".into())
@@ -97,7 +109,8 @@ fn civil_time_packing_round_trips() {
     assert_eq!(code, 0);
     let p: i64 = packed.parse().unwrap_or_else(|_| panic!("{packed}"));
     // year<<46 | month<<42 | day<<37 | hour<<32 | minute<<26 | second<<20 | micros
-    let expect = (2024i64 << 46) | (2 << 42) | (29 << 37) | (13 << 32) | (14 << 26) | (15 << 20) | 123456;
+    let expect =
+        (2024i64 << 46) | (2 << 42) | (29 << 37) | (13 << 32) | (14 << 26) | (15 << 20) | 123456;
     assert_eq!(p, expect);
     assert_eq!(
         value_from("DATETIME", "packed-micros", &packed),
@@ -127,7 +140,13 @@ fn rejected_values_exit_1_with_one_line() {
 #[test]
 fn rounding_is_opt_in() {
     assert_eq!(value_as("NUMERIC(10,2)", "1.005", "canonical").0, 1);
-    let o = bqcodec(&["value", "NUMERIC(10,2)", "1.005", "--rounding", "half-away-from-zero"]);
+    let o = bqcodec(&[
+        "value",
+        "NUMERIC(10,2)",
+        "1.005",
+        "--rounding",
+        "half-away-from-zero",
+    ]);
     assert_eq!(stdout(&o).trim_end(), "1.01");
 }
 

@@ -28,8 +28,11 @@ enum Command {
         #[command(subcommand)]
         command: SchemaCommand,
     },
-    /// Encode NDJSON rows.
+    /// Encode NDJSON rows. Bad rows: "row N: <field.path>: <message>" on
+    /// stderr and exit 1; with --skip-invalid the good rows are still written.
     Encode(EncodeArgs),
+    /// Decode encoded rows back to NDJSON in canonical forms.
+    Decode(DecodeArgs),
     /// Convert one value between its forms.
     ///
     /// `bqcodec value TYPE LITERAL --as FORM` parses LITERAL as TYPE and prints
@@ -108,10 +111,47 @@ struct EncodeArgs {
     /// (default: reject).
     #[arg(long, value_name = "MODE")]
     rounding: Option<String>,
+    /// Accept the CDC pseudo-columns _CHANGE_TYPE and _CHANGE_SEQUENCE_NUMBER.
+    #[arg(long)]
+    cdc: bool,
+}
+
+#[derive(clap::Args)]
+struct DecodeArgs {
+    /// The table schema file.
+    #[arg(long, value_name = "SCHEMA.json")]
+    schema: String,
+    /// Input format.
+    #[arg(long, value_enum)]
+    format: Format,
+    /// Encoded rows ("-" for stdin).
+    #[arg(long, value_name = "FILE", default_value = "-")]
+    input: String,
+    /// Protobuf wire profile the rows were written with.
+    #[arg(long, value_enum, default_value = "exact")]
+    profile: ProfileArg,
+    /// The rows carry the CDC pseudo-columns.
+    #[arg(long)]
+    cdc: bool,
 }
 
 #[derive(Subcommand)]
 enum SchemaCommand {
+    /// Print the proto2 descriptor of a schema as .proto text.
+    Proto {
+        /// The table schema file.
+        #[arg(value_name = "SCHEMA.json")]
+        file: String,
+        /// Also write the FileDescriptorSet bytes here.
+        #[arg(long, value_name = "OUT.pb")]
+        descriptor_set: Option<String>,
+        /// Protobuf wire profile.
+        #[arg(long, value_enum, default_value = "exact")]
+        profile: ProfileArg,
+        /// Append the CDC pseudo-columns.
+        #[arg(long)]
+        cdc: bool,
+    },
     /// Check schema files: exit 0 if all are valid; else 1 and one line per
     /// problem, "<file>: <field.path>: <message>".
     Check {
@@ -142,6 +182,16 @@ fn main() -> ExitCode {
             rounding.as_deref(),
         ),
         Command::Encode(args) => encode(&args),
+        Command::Decode(args) => decode(&args),
+        Command::Schema {
+            command:
+                SchemaCommand::Proto {
+                    file,
+                    descriptor_set,
+                    profile,
+                    cdc,
+                },
+        } => schema_proto(&file, descriptor_set.as_deref(), profile, cdc),
     }
 }
 
@@ -189,10 +239,7 @@ fn open_output(path: &str) -> Result<Box<dyn Write>, String> {
 }
 
 /// Reads NDJSON in chunks that end at a newline and hands each to `f`.
-fn for_each_chunk(
-    mut input: impl std::io::Read,
-    mut f: impl FnMut(&[u8]),
-) -> std::io::Result<()> {
+fn for_each_chunk(mut input: impl std::io::Read, mut f: impl FnMut(&[u8])) -> std::io::Result<()> {
     const CHUNK: usize = 4 << 20;
     let mut buf: Vec<u8> = Vec::with_capacity(CHUNK * 2);
     let mut eof = false;
@@ -216,19 +263,10 @@ fn for_each_chunk(
     Ok(())
 }
 
-fn encode(args: &EncodeArgs) -> ExitCode {
-    use bqcodec::plan::{KeyMatch, Plan, UnknownKeys, WalkOptions, Walker};
-    use bqcodec::proto::Profile;
-    use bqcodec::proto::wire::{ProtoEncoder, ProtoSink, put_varint};
-    let schema = match load_schema(&args.schema) {
-        Ok(s) => s,
-        Err(e) => return fail(e),
-    };
-    let rounding = match parse_rounding(args.rounding.as_deref()) {
-        Ok(r) => r,
-        Err(e) => return fail(e),
-    };
-    let options = WalkOptions::new()
+fn walk_options(args: &EncodeArgs) -> Result<bqcodec::plan::WalkOptions, String> {
+    use bqcodec::plan::{KeyMatch, UnknownKeys, WalkOptions};
+    let rounding = parse_rounding(args.rounding.as_deref())?;
+    Ok(WalkOptions::new()
         .with_policy(Policy::new().with_rounding(rounding))
         .with_unknown_keys(if args.ignore_unknown {
             UnknownKeys::Ignore
@@ -239,26 +277,70 @@ fn encode(args: &EncodeArgs) -> ExitCode {
             KeyMatch::CaseInsensitive
         } else {
             KeyMatch::Exact
-        });
-    let plan = match Plan::compile(&schema, options) {
-        Ok(p) => p,
+        }))
+}
+
+fn descriptor_options(profile: ProfileArg, cdc: bool) -> bqcodec::proto::DescriptorOptions {
+    use bqcodec::proto::{DescriptorOptions, Profile};
+    DescriptorOptions::default()
+        .with_profile(match profile {
+            ProfileArg::Exact => Profile::Exact,
+            ProfileArg::Text => Profile::Text,
+        })
+        .with_cdc(cdc)
+}
+
+fn encode(args: &EncodeArgs) -> ExitCode {
+    use bqcodec::plan::Walker;
+    use bqcodec::proto::ProtoWriter;
+    use bqcodec::proto::wire::{ProtoSink, put_varint};
+    let schema = match load_schema(&args.schema) {
+        Ok(s) => s,
         Err(e) => return fail(e),
     };
+    let options = match walk_options(args) {
+        Ok(o) => o,
+        Err(e) => return fail(e),
+    };
+    let Format::Proto = args.format;
+    let writer =
+        match ProtoWriter::new(&schema, descriptor_options(args.profile, args.cdc), options) {
+            Ok(w) => w,
+            Err(e) => return fail(e),
+        };
     let input = match open_input(&args.input) {
         Ok(i) => i,
         Err(e) => return fail(e),
     };
-    let profile = match args.profile {
-        ProfileArg::Exact => Profile::Exact,
-        ProfileArg::Text => Profile::Text,
-    };
-    let Format::Proto = args.format;
-    let enc = ProtoEncoder::new(&plan, profile);
-    let mut sink = ProtoSink::new(&enc);
-    let mut walker = Walker::new(&plan);
+    let mut sink = ProtoSink::new(writer.encoder());
+    let mut walker = Walker::new(writer.plan());
     let mut rows = 0usize;
     let mut bad = 0usize;
     let stderr = std::io::stderr();
+    // With --skip-invalid rows stream out chunk by chunk; without it nothing
+    // is written unless every row is good, so rows wait in memory.
+    let mut out: Option<Box<dyn Write>> = None;
+    let mut write_failed = false;
+    let mut len = Vec::with_capacity(10);
+    let mut flush_rows =
+        |sink: &mut ProtoSink<'_>, out: &mut Option<Box<dyn Write>>| -> Result<(), String> {
+            if out.is_none() {
+                *out = Some(open_output(&args.output)?);
+            }
+            let Some(w) = out.as_mut() else {
+                return Ok(());
+            };
+            for row in sink.rows().iter() {
+                len.clear();
+                put_varint(&mut len, row.len() as u64);
+                w.write_all(&len)
+                    .and_then(|()| w.write_all(row))
+                    .map_err(|e| format!("{}: cannot write: {e}", args.output))?;
+            }
+            sink.take_rows();
+            Ok(())
+        };
+    let mut write_error = None;
     let read = for_each_chunk(input, |chunk| {
         let outcome = walker.walk_ndjson(chunk, rows, &mut sink);
         rows += outcome.rows;
@@ -267,25 +349,27 @@ fn encode(args: &EncodeArgs) -> ExitCode {
         for e in &outcome.errors {
             let _ = writeln!(err, "{e}");
         }
+        if args.skip_invalid && !write_failed {
+            if let Err(e) = flush_rows(&mut sink, &mut out) {
+                write_failed = true;
+                write_error = Some(e);
+            }
+        }
     });
     if let Err(e) = read {
         return fail(format!("{}: cannot read: {e}", args.input));
     }
+    if let Some(e) = write_error {
+        return fail(e);
+    }
     if bad == 0 || args.skip_invalid {
-        let mut out = match open_output(&args.output) {
-            Ok(o) => o,
-            Err(e) => return fail(e),
-        };
-        let mut len = Vec::with_capacity(10);
-        for row in sink.rows().iter() {
-            len.clear();
-            put_varint(&mut len, row.len() as u64);
-            if out.write_all(&len).and_then(|()| out.write_all(row)).is_err() {
-                return fail(format!("{}: cannot write", args.output));
-            }
+        if let Err(e) = flush_rows(&mut sink, &mut out) {
+            return fail(e);
         }
-        if out.flush().is_err() {
-            return fail(format!("{}: cannot write", args.output));
+        if let Some(mut w) = out
+            && let Err(e) = w.flush()
+        {
+            return fail(format!("{}: cannot write: {e}", args.output));
         }
     }
     if bad > 0 {
@@ -296,36 +380,105 @@ fn encode(args: &EncodeArgs) -> ExitCode {
     }
 }
 
-fn schema_check(files: &[String]) -> ExitCode {
-    let mut ok = true;
+fn decode(args: &DecodeArgs) -> ExitCode {
+    use bqcodec::plan::WalkOptions;
+    use bqcodec::proto::ProtoWriter;
+    let schema = match load_schema(&args.schema) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let Format::Proto = args.format;
+    let writer = match ProtoWriter::new(
+        &schema,
+        descriptor_options(args.profile, args.cdc),
+        WalkOptions::new(),
+    ) {
+        Ok(w) => w,
+        Err(e) => return fail(e),
+    };
+    let mut data = Vec::new();
+    let read = open_input(&args.input).and_then(|mut i| {
+        i.read_to_end(&mut data)
+            .map_err(|e| format!("{}: cannot read: {e}", args.input))
+    });
+    if let Err(e) = read {
+        return fail(e);
+    }
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    for file in files {
-        let text = match std::fs::read_to_string(file) {
-            Ok(t) => t,
-            Err(e) => {
-                ok = false;
-                let _ = writeln!(out, "{file}: (file): cannot read: {e}");
-                continue;
-            }
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut pos = 0usize;
+    let mut row = 0usize;
+    let mut bad = 0usize;
+    while pos < data.len() {
+        let Some((len, n)) = read_varint(&data[pos..]) else {
+            return fail(format!("row {row}: truncated length prefix at byte {pos}"));
         };
-        if let Err(e) = TableSchema::from_json(&text) {
-            ok = false;
-            for p in &e.problems {
-                let _ = writeln!(out, "{file}: {p}");
+        pos += n;
+        let Some(bytes) = usize::try_from(len)
+            .ok()
+            .and_then(|l| data.get(pos..pos.checked_add(l)?))
+        else {
+            return fail(format!(
+                "row {row}: the length prefix says {len} bytes, fewer remain"
+            ));
+        };
+        pos += bytes.len();
+        match writer.decode(bytes) {
+            Ok(json) => {
+                if writeln!(out, "{json}").is_err() {
+                    return fail("stdout: cannot write");
+                }
+            }
+            Err(e) => {
+                bad += 1;
+                eprintln!("row {row}: {e}");
             }
         }
+        row += 1;
     }
-    if ok {
-        ExitCode::SUCCESS
-    } else {
+    if out.flush().is_err() {
+        return fail("stdout: cannot write");
+    }
+    if bad > 0 {
         ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
-fn fail(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("{message}");
-    ExitCode::from(1)
+fn read_varint(bytes: &[u8]) -> Option<(u64, usize)> {
+    let mut v = 0u64;
+    for (i, &b) in bytes.iter().enumerate().take(10) {
+        v |= u64::from(b & 0x7f) << (7 * i);
+        if b < 0x80 {
+            return Some((v, i + 1));
+        }
+    }
+    None
+}
+
+fn schema_proto(
+    file: &str,
+    descriptor_set: Option<&str>,
+    profile: ProfileArg,
+    cdc: bool,
+) -> ExitCode {
+    use bqcodec::proto::ProtoSchema;
+    let schema = match load_schema(file) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let proto = match ProtoSchema::build(&schema, &descriptor_options(profile, cdc)) {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
+    if let Some(path) = descriptor_set
+        && let Err(e) = std::fs::write(path, proto.file_descriptor_set_bytes())
+    {
+        return fail(format!("{path}: cannot write: {e}"));
+    }
+    print!("{}", proto.to_proto_text());
+    ExitCode::SUCCESS
 }
 
 fn value(
@@ -361,4 +514,36 @@ fn value(
         }
         Err(e) => fail(format!("{}: {e}", codec.type_name())),
     }
+}
+
+fn schema_check(files: &[String]) -> ExitCode {
+    let mut ok = true;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for file in files {
+        let text = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => {
+                ok = false;
+                let _ = writeln!(out, "{file}: (file): cannot read: {e}");
+                continue;
+            }
+        };
+        if let Err(e) = TableSchema::from_json(&text) {
+            ok = false;
+            for p in &e.problems {
+                let _ = writeln!(out, "{file}: {p}");
+            }
+        }
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("{message}");
+    ExitCode::from(1)
 }

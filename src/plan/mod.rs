@@ -17,7 +17,7 @@ pub use sink::Sink;
 pub use walk::{RowOutcome, Walker};
 
 use crate::error::SchemaError;
-use crate::schema::{Field, Mode, TableSchema};
+use crate::schema::{Field, FieldType, Mode, TableSchema};
 use crate::value::{Codec, Policy};
 
 /// What to do with a key that names no column.
@@ -52,6 +52,9 @@ pub struct WalkOptions {
     pub key_match: KeyMatch,
     /// Value policy (rounding). Default: reject anything inexact.
     pub policy: Policy,
+    /// Accept the change-data-capture pseudo-columns `_CHANGE_TYPE` and
+    /// `_CHANGE_SEQUENCE_NUMBER` (STRING, after the last column). Default: off.
+    pub cdc: bool,
 }
 
 impl WalkOptions {
@@ -61,7 +64,15 @@ impl WalkOptions {
             unknown_keys: UnknownKeys::Reject,
             key_match: KeyMatch::Exact,
             policy: Policy::new(),
+            cdc: false,
         }
+    }
+
+    /// Accepts the CDC pseudo-columns (default: off). The server checks their
+    /// values (`UPSERT`/`DELETE`; hex sequence numbers); here they are strings.
+    pub const fn with_cdc(mut self, cdc: bool) -> Self {
+        self.cdc = cdc;
+        self
     }
 
     /// Sets what happens to unknown keys (default [`UnknownKeys::Reject`]).
@@ -170,7 +181,14 @@ impl Plan {
     pub fn compile(schema: &TableSchema, options: WalkOptions) -> Result<Plan, SchemaError> {
         schema.validate()?;
         let mut next_id = 0;
-        let root = compile_record(&schema.fields, &mut next_id);
+        let root = if options.cdc {
+            let mut fields = schema.fields.clone();
+            fields.push(Field::new("_CHANGE_TYPE", FieldType::String));
+            fields.push(Field::new("_CHANGE_SEQUENCE_NUMBER", FieldType::String));
+            compile_record(&fields, &mut next_id)
+        } else {
+            compile_record(&schema.fields, &mut next_id)
+        };
         Ok(Plan {
             root,
             field_count: next_id,

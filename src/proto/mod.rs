@@ -28,13 +28,16 @@
 //! # Ok::<(), bqcodec::SchemaError>(())
 //! ```
 
+pub mod decode;
 pub mod descriptor;
 pub mod names;
 mod render;
 pub mod wire;
+mod writer;
 
 pub use descriptor::{
     COLUMN_NAME_EXTENSION, COLUMN_NAME_EXTENSION_NUMBER, CdcColumn, DescriptorOptions, FieldLayout,
     Label, MAX_FIELDS_PER_MESSAGE, MAX_RECORD_DEPTH, MessageLayout, Profile, ProtoKind,
     ProtoSchema, WireType, column_name_option,
 };
+pub use writer::ProtoWriter;

@@ -11,84 +11,112 @@
 //! encoded fields reordered at its end), so encode → decode → encode is the
 //! identity on bytes.
 
-use super::Profile;
-use crate::error::ValueError;
+use super::{MessageLayout, ProtoKind, ProtoSchema};
+use crate::error::{SchemaError, ValueError};
 use crate::plan::{Plan, PlanField, PlanKind, PlanRecord, Sink};
-use crate::schema::Mode;
+use crate::value::Scalar;
 use crate::value::range::{Range, RangeValue};
-use crate::value::{Codec, Scalar};
 
 const WIRE_VARINT: u32 = 0;
 const WIRE_FIXED64: u32 = 1;
 const WIRE_LEN: u32 = 2;
 
-/// Per-field encoding facts, precomputed from the plan.
+/// Per-field encoding facts, taken from the descriptor's layout.
 #[derive(Debug, Clone, Copy)]
 struct FieldCode {
     number: u32,
+    kind: ProtoKind,
     packed: bool,
+    /// For RANGE: the proto type of `start` and `end`.
+    range_kind: ProtoKind,
 }
 
-/// The compiled encoder for one plan and profile; share it between sinks.
+/// The compiled encoder for one plan and its descriptor; share it between sinks.
+///
+/// The descriptor decides every field's number and proto type (the profile
+/// lives there); the encoder only follows it.
 #[derive(Debug, Clone)]
 pub struct ProtoEncoder {
     codes: Vec<FieldCode>,
-    profile: Profile,
 }
 
 impl ProtoEncoder {
-    /// Compiles the encoding tables of `plan` for `profile`.
-    pub fn new(plan: &Plan, profile: Profile) -> Self {
+    /// Pairs every field of `plan` with its field in `proto`'s layout. Both
+    /// must come from the same schema (and the same CDC choice).
+    pub fn new(plan: &Plan, proto: &ProtoSchema) -> Result<Self, SchemaError> {
         let mut codes = vec![
             FieldCode {
                 number: 0,
-                packed: false
+                kind: ProtoKind::Bytes,
+                packed: false,
+                range_kind: ProtoKind::Bytes,
             };
             plan.field_count()
         ];
-        fill_codes(plan.root(), profile, &mut codes);
-        ProtoEncoder { codes, profile }
-    }
-
-    /// The profile.
-    pub fn profile(&self) -> Profile {
-        self.profile
+        fill_codes(plan.root(), proto.layout(), "", &mut codes)?;
+        Ok(ProtoEncoder { codes })
     }
 
     fn code(&self, f: &PlanField) -> FieldCode {
         self.codes.get(f.id).copied().unwrap_or(FieldCode {
             number: u32::try_from(f.index + 1).unwrap_or(u32::MAX),
+            kind: ProtoKind::Bytes,
             packed: false,
+            range_kind: ProtoKind::Bytes,
         })
     }
 }
 
-fn fill_codes(rec: &PlanRecord, profile: Profile, codes: &mut [FieldCode]) {
-    for f in &rec.fields {
-        let packed = match &f.kind {
-            PlanKind::Leaf(c) => f.mode == Mode::Repeated && is_packable(c, profile),
-            PlanKind::Record(sub) => {
-                fill_codes(sub, profile, codes);
-                false
+fn fill_codes(
+    rec: &PlanRecord,
+    layout: &MessageLayout,
+    path: &str,
+    codes: &mut [FieldCode],
+) -> Result<(), SchemaError> {
+    let mismatch = |what: &str| {
+        SchemaError::single(
+            path,
+            format!(
+                "the plan and the proto descriptor disagree ({what}): build both from the same schema and CDC choice"
+            ),
+        )
+    };
+    if rec.fields.len() != layout.fields().len() {
+        return Err(mismatch("field count"));
+    }
+    for (f, l) in rec.fields.iter().zip(layout.fields()) {
+        if f.name != l.column_name {
+            return Err(mismatch("field names"));
+        }
+        let mut range_kind = ProtoKind::Bytes;
+        match (&f.kind, &l.nested) {
+            (PlanKind::Record(sub), Some(nested)) => {
+                let sub_path = if path.is_empty() {
+                    f.name.clone()
+                } else {
+                    format!("{path}.{}", f.name)
+                };
+                fill_codes(sub, nested, &sub_path, codes)?;
             }
-        };
+            (PlanKind::Leaf(_), Some(nested)) => {
+                // RANGE: a message of two fields of the element's proto type.
+                if let Some(start) = nested.fields().first() {
+                    range_kind = start.kind;
+                }
+            }
+            (PlanKind::Leaf(_), None) => {}
+            (PlanKind::Record(_), None) => return Err(mismatch("RECORD without a message")),
+        }
         if let Some(slot) = codes.get_mut(f.id) {
             *slot = FieldCode {
-                number: u32::try_from(f.index + 1).unwrap_or(u32::MAX),
-                packed,
+                number: l.number,
+                kind: l.kind,
+                packed: l.packed,
+                range_kind,
             };
         }
     }
-}
-
-/// Whether a REPEATED field of `codec` is written packed (numeric wire types).
-pub fn is_packable(codec: &Codec, profile: Profile) -> bool {
-    match codec {
-        Codec::Bool | Codec::Int64 | Codec::Float64 | Codec::Date => true,
-        Codec::Timestamp { picos } => !picos,
-        Codec::Time | Codec::DateTime => profile == Profile::Exact,
-        _ => false,
-    }
+    Ok(())
 }
 
 /// Serialized rows: one buffer, with the end of each row and the caller's
@@ -317,72 +345,83 @@ impl<'e> ProtoSink<'e> {
         self.text = text;
     }
 
-    fn write_scalar(&mut self, number: u32, value: &Scalar<'_>) {
-        let exact = self.enc.profile == Profile::Exact;
-        match value {
-            Scalar::Bool(b) => self.write_varint(number, u64::from(*b)),
-            Scalar::Int64(v) => self.write_varint(number, *v as u64), // two's complement
-            Scalar::Float64(v) => {
+    /// Writes one value as the descriptor's `kind` for it.
+    fn write_scalar(
+        &mut self,
+        number: u32,
+        kind: ProtoKind,
+        range_kind: ProtoKind,
+        value: &Scalar<'_>,
+    ) {
+        match (value, kind) {
+            (Scalar::Bool(b), _) => self.write_varint(number, u64::from(*b)),
+            // int64 and int32 are two's complement varints; a negative int32 is
+            // sign-extended to ten bytes like an int64.
+            (Scalar::Int64(v), _) => self.write_varint(number, *v as u64),
+            (Scalar::Date(d), _) => self.write_varint(number, i64::from(d.days()) as u64),
+            (Scalar::Timestamp(t), ProtoKind::Int64) => {
+                self.write_varint(number, t.micros() as u64)
+            }
+            (Scalar::Time(t), ProtoKind::Int64) => {
+                self.write_varint(number, t.to_packed_micros() as u64)
+            }
+            (Scalar::DateTime(t), ProtoKind::Int64) => {
+                self.write_varint(number, t.to_packed_micros() as u64)
+            }
+            (Scalar::Float64(v), _) => {
                 if !self.packed {
                     self.tag(number, WIRE_FIXED64);
                 }
                 self.out().extend_from_slice(&v.to_le_bytes());
             }
-            Scalar::String(s) => self.write_len_bytes(number, s.as_bytes()),
-            Scalar::Bytes(b) => self.write_len_bytes(number, b),
-            Scalar::Json(s) => self.write_len_bytes(number, s.as_bytes()),
-            Scalar::Geography(g) => self.write_len_bytes(number, g.wkt().as_bytes()),
-            Scalar::Numeric(n) if exact => {
+            (Scalar::String(s), _) => self.write_len_bytes(number, s.as_bytes()),
+            (Scalar::Bytes(b), _) => self.write_len_bytes(number, b),
+            (Scalar::Json(s), _) => self.write_len_bytes(number, s.as_bytes()),
+            (Scalar::Geography(g), _) => self.write_len_bytes(number, g.wkt().as_bytes()),
+            (Scalar::Numeric(n), ProtoKind::Bytes) => {
                 let mut b = std::mem::take(&mut self.scratch);
                 b.clear();
                 n.write_bigdecimal_bytes(&mut b);
                 self.write_len_bytes(number, &b);
                 self.scratch = b;
             }
-            Scalar::BigNumeric(n) if exact => {
+            (Scalar::BigNumeric(n), ProtoKind::Bytes) => {
                 let mut b = std::mem::take(&mut self.scratch);
                 b.clear();
                 n.write_bigdecimal_bytes(&mut b);
                 self.write_len_bytes(number, &b);
                 self.scratch = b;
             }
-            // int32 on the wire: a negative value is sign-extended to 10 bytes.
-            Scalar::Date(d) => self.write_varint(number, i64::from(d.days()) as u64),
-            Scalar::Time(t) if exact => self.write_varint(number, t.to_packed_micros() as u64),
-            Scalar::DateTime(t) if exact => self.write_varint(number, t.to_packed_micros() as u64),
-            Scalar::DateTime(_) => self.write_datetime_text(number, value),
-            Scalar::Timestamp(t) => self.write_varint(number, t.micros() as u64),
-            Scalar::Range(r) => self.write_range(number, r),
-            Scalar::Numeric(_)
-            | Scalar::BigNumeric(_)
-            | Scalar::Time(_)
-            | Scalar::TimestampPicos(_)
-            | Scalar::Interval(_) => self.write_text(number, value),
-            // Scalar is non_exhaustive within the crate only by convention.
-            #[allow(unreachable_patterns)]
+            (Scalar::DateTime(_), _) => self.write_datetime_text(number, value),
+            (Scalar::Range(r), _) => self.write_range(number, range_kind, r),
             _ => self.write_text(number, value),
         }
     }
 
-    fn write_range(&mut self, number: u32, r: &RangeValue) {
+    fn write_range(&mut self, number: u32, kind: ProtoKind, r: &RangeValue) {
         let was_packed = std::mem::replace(&mut self.packed, false);
         self.tag(number, WIRE_LEN);
         let len_pos = self.open_len();
         match r {
-            RangeValue::Date(x) => self.range_ends(x, Scalar::Date),
-            RangeValue::DateTime(x) => self.range_ends(x, Scalar::DateTime),
-            RangeValue::Timestamp(x) => self.range_ends(x, Scalar::Timestamp),
+            RangeValue::Date(x) => self.range_ends(x, kind, Scalar::Date),
+            RangeValue::DateTime(x) => self.range_ends(x, kind, Scalar::DateTime),
+            RangeValue::Timestamp(x) => self.range_ends(x, kind, Scalar::Timestamp),
         }
         self.close_len(len_pos);
         self.packed = was_packed;
     }
 
-    fn range_ends<T: Copy>(&mut self, r: &Range<T>, wrap: fn(T) -> Scalar<'static>) {
+    fn range_ends<T: Copy>(
+        &mut self,
+        r: &Range<T>,
+        kind: ProtoKind,
+        wrap: fn(T) -> Scalar<'static>,
+    ) {
         if let Some(s) = r.start {
-            self.write_scalar(1, &wrap(s));
+            self.write_scalar(1, kind, kind, &wrap(s));
         }
         if let Some(e) = r.end {
-            self.write_scalar(2, &wrap(e));
+            self.write_scalar(2, kind, kind, &wrap(e));
         }
     }
 }
@@ -416,7 +455,7 @@ impl Sink for ProtoSink<'_> {
         if !self.packed {
             self.segment(code.number);
         }
-        self.write_scalar(code.number, &value);
+        self.write_scalar(code.number, code.kind, code.range_kind, &value);
         Ok(())
     }
 

@@ -385,12 +385,84 @@ impl Scalar<'_> {
         };
     }
 
+    /// Appends the value as JSON in the canonical row form that decoders
+    /// emit and the row walk reads back: BOOL a boolean; INT64 a decimal
+    /// string (exact for every JSON reader); FLOAT64 a number, or the strings
+    /// `"NaN"`, `"Infinity"`, `"-Infinity"`; RANGE an object
+    /// `{"start": …, "end": …}` (null for an unbounded end); JSON the JSON
+    /// text as a string; every other type its canonical text as a string.
+    pub fn write_json(&self, out: &mut String) {
+        match self {
+            Scalar::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Scalar::Float64(v) if v.is_finite() => scalar::write_float64(*v, out),
+            Scalar::Range(r) => {
+                let (start, end) = range_ends_text(r);
+                out.push_str("{\"start\":");
+                match start {
+                    Some(s) => write_json_string(&s, out),
+                    None => out.push_str("null"),
+                }
+                out.push_str(",\"end\":");
+                match end {
+                    Some(s) => write_json_string(&s, out),
+                    None => out.push_str("null"),
+                }
+                out.push('}');
+            }
+            Scalar::String(s) | Scalar::Json(s) => write_json_string(s, out),
+            other => write_json_string(&other.to_canonical(), out),
+        }
+    }
+
     /// The canonical text.
     pub fn to_canonical(&self) -> String {
         let mut s = String::new();
         self.write_canonical(&mut s);
         s
     }
+}
+
+/// The canonical texts of a RANGE's ends (`None` for unbounded).
+fn range_ends_text(r: &RangeValue) -> (Option<String>, Option<String>) {
+    fn ends<T: fmt::Display>(r: &super::range::Range<T>) -> (Option<String>, Option<String>) {
+        (
+            r.start.as_ref().map(T::to_string),
+            r.end.as_ref().map(T::to_string),
+        )
+    }
+    match r {
+        RangeValue::Date(r) => ends(r),
+        RangeValue::DateTime(r) => ends(r),
+        RangeValue::Timestamp(r) => ends(r),
+    }
+}
+
+/// Appends `s` as a JSON string literal.
+pub fn write_json_string(s: &str, out: &mut String) {
+    out.push('"');
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc: Option<&str> = match b {
+            b'"' => Some("\\\""),
+            b'\\' => Some("\\\\"),
+            b'\n' => Some("\\n"),
+            b'\r' => Some("\\r"),
+            b'\t' => Some("\\t"),
+            0..=0x1f => None,
+            _ => continue,
+        };
+        out.push_str(s.get(run..i).unwrap_or_default());
+        match esc {
+            Some(e) => out.push_str(e),
+            None => {
+                use std::fmt::Write as _;
+                let _ = write!(out, "\\u{b:04x}");
+            }
+        }
+        run = i + 1;
+    }
+    out.push_str(s.get(run..).unwrap_or_default());
+    out.push('"');
 }
 
 impl fmt::Display for Scalar<'_> {

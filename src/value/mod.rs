@@ -28,6 +28,6 @@ pub mod timestamp;
 mod codec;
 mod input;
 
-pub use codec::{Codec, Policy, Scalar};
+pub use codec::{Codec, Policy, Scalar, write_json_string};
 pub use form::Form;
 pub use input::Input;
