@@ -1,14 +1,1109 @@
 //! JSON: any JSON value or JSON text, validated, as canonical compact text.
 //!
-//! STUB: signatures fixed, bodies to be written.
+//! # What a JSON column value is
+//!
+//! [`parse`] takes a JSON object or array ([`Input::Raw`]), a JSON number or
+//! boolean (stored as that JSON value), or a JSON *string holding JSON text*
+//! ([`Input::Str`]): `"{\"a\":1}"` stores the object `{"a":1}`, `"[1,2]"` the
+//! array, `"1.5"` the number, `"null"` JSON `null`. This is how BigQuery's own
+//! ingestion paths carry JSON columns (as JSON-formatted strings). A string
+//! whose contents are not JSON text is an error, never stored as a JSON string
+//! in disguise: to store the JSON *string* `hello`, pass the string
+//! `"\"hello\""`. A JSON `null` input ([`Input::Null`]) is SQL NULL and is the
+//! caller's business; here it is an error.
+//!
+//! # Limits enforced (BigQuery data types reference, JSON type)
+//!
+//! - Nesting: at most [`MAX_DEPTH`] (500) levels of arrays and objects.
+//! - Numbers: BigQuery stores a JSON number as an INT64, a UINT64 or a
+//!   FLOAT64 and, by default (`wide_number_mode => 'exact'`), rejects a number
+//!   it cannot store without loss. The same rule is applied here: an integer
+//!   written without fraction or exponent is accepted within
+//!   −2⁶³ … 2⁶⁴−1; any other number is accepted when its decimal value equals
+//!   the shortest round-trip form of the FLOAT64 nearest to it (`0.1`, `1.5e3`,
+//!   `1e20` are accepted; `0.10000000000000001`, `1e400`, `1e-400` and
+//!   `18446744073709551616` are not). Known gap: BigQuery's own check compares
+//!   with the output of its float printer, which is not always the shortest
+//!   form, so BigQuery refuses a small share of shortest-form doubles with
+//!   16–17 significant digits that this check accepts.
+//! - Duplicate keys: BigQuery keeps the first and drops the others, which
+//!   would alter the value silently, so an object with a repeated key
+//!   (compared after unescaping) is an error.
+//! - Strings: RFC 8259 escapes only; control characters must be escaped; a
+//!   `\u` escape of a UTF-16 surrogate must form a valid pair.
+//!
+//! # Output
+//!
+//! Compact JSON text: the input with the whitespace between tokens removed
+//! (and the surrounding whitespace). Everything else is kept exactly as
+//! written: number text (never routed through `f64`), string escapes (`\u00e9`
+//! stays `\u00e9`, `\/` stays `\/`), and object member order. The result
+//! borrows the input when nothing needs removing inside the value.
+//!
+//! # Why a hand-written scanner
+//!
+//! `serde_json` validates JSON well, but it cannot do this job as a library
+//! user may build it: its deserializer stops at 128 levels of nesting unless
+//! the crate-wide `unbounded_depth` feature is enabled (BigQuery allows 500),
+//! its number parsing goes through `f64` unless the crate-wide
+//! `arbitrary_precision` feature is enabled (which changes behaviour for every
+//! crate in a build), it accepts lone surrogate escapes when ignoring values,
+//! and it has no compactor that keeps number text and escapes as written. The
+//! scanner below is iterative (an explicit stack, so no recursion on
+//! untrusted input) and does validation and compaction in two linear passes.
 
 use super::Input;
 use crate::error::ValueError;
 use std::borrow::Cow;
 
+/// The deepest nesting of arrays and objects BigQuery accepts in a JSON value.
+pub const MAX_DEPTH: usize = 500;
+
+/// What [`parse`] accepts, for error messages.
+const EXPECTED: &str = "JSON (an object or array, a number, a boolean, or a string holding \
+                        JSON text; a JSON string value is passed as \"\\\"...\\\"\")";
+
 /// Parses a JSON column value: a JSON object/array ([`Input::Raw`]), a number
 /// or boolean, or a string holding JSON text. Returns compact JSON text
 /// (borrowed when the input already is canonical).
+///
+/// Rejects [`Input::Null`], text that is not JSON, nesting deeper than
+/// [`MAX_DEPTH`], numbers BigQuery cannot store exactly, and objects with
+/// duplicate keys; see the [module documentation](self).
+///
+/// ```
+/// use bqcodec::value::{Input, json};
+/// assert_eq!(json::parse(Input::Str(r#"{ "a": [1, 2.50] }"#))?, r#"{"a":[1,2.50]}"#);
+/// assert_eq!(json::parse(Input::Str("\"hello\""))?, "\"hello\"");
+/// assert!(json::parse(Input::Str("hello")).is_err());
+/// assert!(json::parse(Input::Raw(r#"{"a":1,"a":2}"#)).is_err());
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 pub fn parse(input: Input<'_>) -> Result<Cow<'_, str>, ValueError> {
-    Err(ValueError::wrong_kind("JSON", input.kind()))
+    let text = match input {
+        Input::Bool(true) => return Ok(Cow::Borrowed("true")),
+        Input::Bool(false) => return Ok(Cow::Borrowed("false")),
+        Input::Number(text) | Input::Str(text) | Input::Raw(text) => text,
+        Input::Null => return Err(ValueError::wrong_kind(EXPECTED, input.kind())),
+    };
+    let mut scanner = Scanner::new(text, MAX_DEPTH);
+    let span = scanner
+        .run(&mut Validate)
+        .map_err(|e| e.into_value_error(EXPECTED, text))?;
+    Ok(compact(text, span))
+}
+
+/// A parsed JSON value that keeps number text as written, for readers of
+/// JSON-shaped inputs inside the crate (GeoJSON). Strings are unescaped.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Node<'a> {
+    Null,
+    Bool(bool),
+    /// The number's text, exactly as written.
+    Number(&'a str),
+    String(Cow<'a, str>),
+    Array(Vec<Node<'a>>),
+    /// Members in input order; keys are unique.
+    Object(Vec<(Cow<'a, str>, Node<'a>)>),
+}
+
+/// Parses JSON text into a [`Node`] tree, with the checks of [`parse`]
+/// except the number rule (the caller reads numbers its own way) and with
+/// `max_depth` levels of nesting. `expected` opens the error messages.
+pub(crate) fn parse_tree<'a>(
+    text: &'a str,
+    max_depth: usize,
+    expected: &'static str,
+) -> Result<Node<'a>, ValueError> {
+    let mut builder = TreeBuilder::default();
+    Scanner::new(text, max_depth)
+        .run(&mut builder)
+        .map_err(|e| e.into_value_error(expected, text))?;
+    builder
+        .root
+        .ok_or_else(|| ValueError::invalid(expected, text))
+}
+
+/// The value's span in the input, and whether whitespace sits inside it.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+    inner_whitespace: bool,
+}
+
+/// Removes the whitespace between tokens of validated JSON text.
+fn compact(text: &str, span: Span) -> Cow<'_, str> {
+    let Some(value) = text.get(span.start..span.end) else {
+        return Cow::Borrowed(text);
+    };
+    if !span.inner_whitespace {
+        return Cow::Borrowed(value);
+    }
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    // Every split below is at an ASCII byte, so at a char boundary.
+    while let Some(i) = rest.bytes().position(|b| is_whitespace(b) || b == b'"') {
+        out.push_str(rest.get(..i).unwrap_or_default());
+        rest = rest.get(i..).unwrap_or_default();
+        if rest.starts_with('"') {
+            let len = string_token_len(rest.as_bytes());
+            out.push_str(rest.get(..len).unwrap_or_default());
+            rest = rest.get(len..).unwrap_or_default();
+        } else {
+            rest = rest.trim_start_matches([' ', '\t', '\n', '\r']);
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// The length of the string token at the start of validated JSON text
+/// (opening quote to closing quote, inclusive).
+fn string_token_len(bytes: &[u8]) -> usize {
+    let mut i = 1;
+    while let Some(skip) = bytes
+        .get(i..)
+        .and_then(|tail| tail.iter().position(|&b| b == b'"' || b == b'\\'))
+    {
+        i += skip;
+        if bytes.get(i) == Some(&b'"') {
+            return i + 1;
+        }
+        // A backslash: skip it and the byte it escapes.
+        i += 2;
+    }
+    bytes.len()
+}
+
+fn is_whitespace(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// What went wrong while scanning, with the byte offset where it was found.
+#[derive(Debug, Clone, PartialEq)]
+enum ScanError {
+    Syntax(&'static str, usize),
+    TooDeep(usize),
+    Number(&'static str, String),
+    DuplicateKey(String),
+}
+
+impl ScanError {
+    fn into_value_error(self, expected: &'static str, text: &str) -> ValueError {
+        match self {
+            ScanError::Syntax(what, at) => {
+                ValueError::invalid(format!("{expected}: {what} at byte {at}"), text)
+            }
+            ScanError::TooDeep(max) => ValueError::out_of_range(
+                format!("{expected}: at most {max} levels of nested arrays and objects"),
+                text,
+            ),
+            ScanError::Number(why, number) => ValueError::out_of_range(
+                format!(
+                    "a JSON number BigQuery stores exactly (an integer in -2^63..2^64-1, or \
+                     the shortest form of a FLOAT64): {why}"
+                ),
+                &number,
+            ),
+            ScanError::DuplicateKey(key) => ValueError::invalid(
+                "JSON objects without duplicate keys (BigQuery would keep only the first)",
+                &key,
+            ),
+        }
+    }
+}
+
+/// Receives the tokens of a JSON text in order.
+trait Sink<'a> {
+    /// Whether string values (not keys) are wanted unescaped.
+    const WANTS_STRINGS: bool;
+    /// Whether numbers must pass BigQuery's storability rule.
+    const CHECKS_NUMBERS: bool;
+    fn begin(&mut self, object: bool);
+    fn key(&mut self, key: Cow<'a, str>);
+    fn end(&mut self);
+    fn scalar(&mut self, node: Node<'a>);
+}
+
+/// Validation only: nothing is kept.
+struct Validate;
+
+impl<'a> Sink<'a> for Validate {
+    const WANTS_STRINGS: bool = false;
+    const CHECKS_NUMBERS: bool = true;
+    fn begin(&mut self, _object: bool) {}
+    fn key(&mut self, _key: Cow<'a, str>) {}
+    fn end(&mut self) {}
+    fn scalar(&mut self, _node: Node<'a>) {}
+}
+
+/// Builds a [`Node`] tree without recursion.
+#[derive(Default)]
+struct TreeBuilder<'a> {
+    /// Open containers, each with the key it will be stored under.
+    open: Vec<(Node<'a>, Option<Cow<'a, str>>)>,
+    pending_key: Option<Cow<'a, str>>,
+    root: Option<Node<'a>>,
+}
+
+impl<'a> TreeBuilder<'a> {
+    fn attach(&mut self, node: Node<'a>, key: Option<Cow<'a, str>>) {
+        match self.open.last_mut() {
+            Some((Node::Array(items), _)) => items.push(node),
+            Some((Node::Object(members), _)) => {
+                members.push((key.unwrap_or_default(), node));
+            }
+            _ => self.root = Some(node),
+        }
+    }
+}
+
+impl<'a> Sink<'a> for TreeBuilder<'a> {
+    const WANTS_STRINGS: bool = true;
+    const CHECKS_NUMBERS: bool = false;
+    fn begin(&mut self, object: bool) {
+        let node = if object {
+            Node::Object(Vec::new())
+        } else {
+            Node::Array(Vec::new())
+        };
+        let key = self.pending_key.take();
+        self.open.push((node, key));
+    }
+    fn key(&mut self, key: Cow<'a, str>) {
+        self.pending_key = Some(key);
+    }
+    fn end(&mut self) {
+        if let Some((node, key)) = self.open.pop() {
+            self.attach(node, key);
+        }
+    }
+    fn scalar(&mut self, node: Node<'a>) {
+        let key = self.pending_key.take();
+        self.attach(node, key);
+    }
+}
+
+/// An open container on the scanner's stack.
+#[derive(Debug, Clone, Copy)]
+enum Frame {
+    Array,
+    /// An object; its keys sit in `Scanner::keys` from this index on.
+    Object(usize),
+}
+
+/// A one-value JSON scanner over UTF-8 text (RFC 8259), iterative.
+struct Scanner<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    max_depth: usize,
+    stack: Vec<Frame>,
+    /// The keys of the open objects, for the duplicate check.
+    keys: Vec<Cow<'a, str>>,
+    inner_whitespace: bool,
+}
+
+impl<'a> Scanner<'a> {
+    fn new(text: &'a str, max_depth: usize) -> Self {
+        Scanner {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            max_depth,
+            stack: Vec::new(),
+            keys: Vec::new(),
+            inner_whitespace: false,
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn syntax<T>(&self, what: &'static str) -> Result<T, ScanError> {
+        Err(ScanError::Syntax(what, self.pos))
+    }
+
+    fn skip_whitespace(&mut self) {
+        let start = self.pos;
+        while self.peek().is_some_and(is_whitespace) {
+            self.pos += 1;
+        }
+        if self.pos > start && !self.stack.is_empty() {
+            self.inner_whitespace = true;
+        }
+    }
+
+    fn expect(&mut self, byte: u8, what: &'static str) -> Result<(), ScanError> {
+        if self.peek() == Some(byte) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            self.syntax(what)
+        }
+    }
+
+    /// Scans the whole text as one JSON value.
+    fn run<S: Sink<'a>>(&mut self, sink: &mut S) -> Result<Span, ScanError> {
+        self.skip_whitespace();
+        let start = self.pos;
+        'value: loop {
+            // A value is expected here.
+            self.skip_whitespace();
+            match self.peek() {
+                Some(open @ (b'{' | b'[')) => {
+                    if self.stack.len() >= self.max_depth {
+                        return Err(ScanError::TooDeep(self.max_depth));
+                    }
+                    self.pos += 1;
+                    let object = open == b'{';
+                    sink.begin(object);
+                    self.stack.push(if object {
+                        Frame::Object(self.keys.len())
+                    } else {
+                        Frame::Array
+                    });
+                    self.skip_whitespace();
+                    let close = if object { b'}' } else { b']' };
+                    if self.peek() == Some(close) {
+                        // Empty container: closed below.
+                    } else {
+                        if object {
+                            self.member_key(sink)?;
+                        }
+                        continue 'value;
+                    }
+                }
+                Some(b'"') => {
+                    let value = self.string(S::WANTS_STRINGS)?;
+                    sink.scalar(Node::String(value));
+                }
+                Some(b'-' | b'0'..=b'9') => {
+                    let number = self.number(S::CHECKS_NUMBERS)?;
+                    sink.scalar(Node::Number(number));
+                }
+                Some(b't') => {
+                    self.literal("true")?;
+                    sink.scalar(Node::Bool(true));
+                }
+                Some(b'f') => {
+                    self.literal("false")?;
+                    sink.scalar(Node::Bool(false));
+                }
+                Some(b'n') => {
+                    self.literal("null")?;
+                    sink.scalar(Node::Null);
+                }
+                Some(_) => return self.syntax("expected a JSON value"),
+                None => return self.syntax("expected a JSON value, found the end"),
+            }
+            // After a value: close containers, or move to the next element.
+            loop {
+                let Some(&frame) = self.stack.last() else {
+                    break 'value;
+                };
+                self.skip_whitespace();
+                match (frame, self.peek()) {
+                    (Frame::Array, Some(b',')) => {
+                        self.pos += 1;
+                        continue 'value;
+                    }
+                    (Frame::Object(_), Some(b',')) => {
+                        self.pos += 1;
+                        self.skip_whitespace();
+                        self.member_key(sink)?;
+                        continue 'value;
+                    }
+                    (Frame::Array, Some(b']')) => {}
+                    (Frame::Object(first_key), Some(b'}')) => self.close_object(first_key)?,
+                    (Frame::Array, _) => return self.syntax("expected ',' or ']'"),
+                    (Frame::Object(_), _) => return self.syntax("expected ',' or '}'"),
+                }
+                self.pos += 1;
+                self.stack.pop();
+                sink.end();
+            }
+        }
+        let end = self.pos;
+        self.skip_whitespace();
+        if self.pos != self.bytes.len() {
+            return self.syntax("expected the end after the JSON value");
+        }
+        Ok(Span {
+            start,
+            end,
+            inner_whitespace: self.inner_whitespace,
+        })
+    }
+
+    /// A member's key and its ':'.
+    fn member_key<S: Sink<'a>>(&mut self, sink: &mut S) -> Result<(), ScanError> {
+        if self.peek() != Some(b'"') {
+            return self.syntax("expected a string key");
+        }
+        let key = self.string(true)?;
+        self.keys.push(key.clone());
+        sink.key(key);
+        self.skip_whitespace();
+        self.expect(b':', "expected ':'")
+    }
+
+    /// Checks the keys of the object being closed for duplicates.
+    fn close_object(&mut self, first_key: usize) -> Result<(), ScanError> {
+        if let Some(keys) = self.keys.get_mut(first_key..) {
+            // Small objects: compare pairwise; large ones: sort, then compare neighbours.
+            let duplicate = if keys.len() <= 16 {
+                keys.iter()
+                    .enumerate()
+                    .find(|&(i, key)| keys.get(..i).is_some_and(|before| before.contains(key)))
+                    .map(|(_, key)| key.to_string())
+            } else {
+                keys.sort_unstable();
+                keys.windows(2).find_map(|pair| match pair {
+                    [a, b] if a == b => Some(a.to_string()),
+                    _ => None,
+                })
+            };
+            if let Some(key) = duplicate {
+                return Err(ScanError::DuplicateKey(key));
+            }
+        }
+        self.keys.truncate(first_key);
+        Ok(())
+    }
+
+    fn literal(&mut self, word: &'static str) -> Result<(), ScanError> {
+        if self
+            .bytes
+            .get(self.pos..)
+            .is_some_and(|rest| rest.starts_with(word.as_bytes()))
+        {
+            self.pos += word.len();
+            Ok(())
+        } else {
+            self.syntax("expected true, false or null")
+        }
+    }
+
+    /// A number (RFC 8259 grammar); with `check`, BigQuery's storability rule.
+    fn number(&mut self, check: bool) -> Result<&'a str, ScanError> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => self.skip_digits(),
+            _ => return self.syntax("expected a digit"),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if !self.peek().is_some_and(|b| b.is_ascii_digit()) {
+                return self.syntax("expected a digit after '.'");
+            }
+            self.skip_digits();
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if !self.peek().is_some_and(|b| b.is_ascii_digit()) {
+                return self.syntax("expected a digit in the exponent");
+            }
+            self.skip_digits();
+        }
+        // The number is ASCII, so both ends are char boundaries.
+        let number = self.text.get(start..self.pos).unwrap_or_default();
+        if check {
+            check_number(number).map_err(|why| ScanError::Number(why, number.to_owned()))?;
+        }
+        Ok(number)
+    }
+
+    fn skip_digits(&mut self) {
+        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+            self.pos += 1;
+        }
+    }
+
+    /// A string starting at its opening quote; unescaped when `decode` (else
+    /// an empty placeholder).
+    fn string(&mut self, decode: bool) -> Result<Cow<'a, str>, ScanError> {
+        self.pos += 1;
+        let start = self.pos;
+        let mut owned: Option<String> = None;
+        let mut copied_to = start;
+        loop {
+            // Skip the plain run up to the next quote, backslash or control byte.
+            if let Some(rest) = self.bytes.get(self.pos..) {
+                self.pos += rest
+                    .iter()
+                    .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                    .unwrap_or(rest.len());
+            }
+            let Some(b) = self.peek() else {
+                return self.syntax("unterminated string");
+            };
+            match b {
+                b'"' => break,
+                b'\\' => {
+                    let escape_at = self.pos;
+                    let c = self.escape()?;
+                    if decode {
+                        let out = owned.get_or_insert_with(String::new);
+                        out.push_str(self.text.get(copied_to..escape_at).unwrap_or_default());
+                        out.push(c);
+                        copied_to = self.pos;
+                    }
+                }
+                0x00..=0x1f => return self.syntax("unescaped control character in string"),
+                _ => self.pos += 1,
+            }
+        }
+        let end = self.pos;
+        self.pos += 1;
+        if !decode {
+            return Ok(Cow::Borrowed(""));
+        }
+        Ok(match owned {
+            Some(mut out) => {
+                out.push_str(self.text.get(copied_to..end).unwrap_or_default());
+                Cow::Owned(out)
+            }
+            None => Cow::Borrowed(self.text.get(start..end).unwrap_or_default()),
+        })
+    }
+
+    /// One escape sequence at the backslash; returns the character.
+    fn escape(&mut self) -> Result<char, ScanError> {
+        self.pos += 1;
+        let Some(b) = self.peek() else {
+            return self.syntax("unterminated escape");
+        };
+        self.pos += 1;
+        let c = match b {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let unit = self.hex4()?;
+                match unit {
+                    0xD800..=0xDBFF => {
+                        if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                            return self.syntax("unpaired UTF-16 surrogate escape");
+                        }
+                        self.pos += 2;
+                        let low = self.hex4()?;
+                        if !(0xDC00..=0xDFFF).contains(&low) {
+                            return self.syntax("unpaired UTF-16 surrogate escape");
+                        }
+                        let code = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+                        char::from_u32(code).ok_or(ScanError::Syntax("bad escape", self.pos))?
+                    }
+                    0xDC00..=0xDFFF => return self.syntax("unpaired UTF-16 surrogate escape"),
+                    _ => char::from_u32(unit).ok_or(ScanError::Syntax("bad escape", self.pos))?,
+                }
+            }
+            _ => return self.syntax("invalid escape"),
+        };
+        Ok(c)
+    }
+
+    fn hex4(&mut self) -> Result<u32, ScanError> {
+        let mut unit = 0;
+        for _ in 0..4 {
+            let digit =
+                self.peek()
+                    .and_then(|b| char::from(b).to_digit(16))
+                    .ok_or(ScanError::Syntax(
+                        "expected 4 hex digits after \\u",
+                        self.pos,
+                    ))?;
+            unit = unit * 16 + digit;
+            self.pos += 1;
+        }
+        Ok(unit)
+    }
+}
+
+/// BigQuery's exact-mode rule for one JSON number (valid JSON number syntax):
+/// an integer literal within −2⁶³ … 2⁶⁴−1, or a number whose decimal value
+/// equals the shortest round-trip form of its nearest FLOAT64.
+fn check_number(text: &str) -> Result<(), &'static str> {
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    if unsigned.bytes().all(|b| b.is_ascii_digit()) {
+        // An integer literal: INT64 or UINT64 when it fits.
+        if unsigned.len() <= 18 {
+            return Ok(());
+        }
+        if text
+            .parse::<i128>()
+            .is_ok_and(|v| (i128::from(i64::MIN)..=i128::from(u64::MAX)).contains(&v))
+        {
+            return Ok(());
+        }
+    }
+    // Fast path: zero, or at most 15 significant digits (FLOAT64's guaranteed
+    // decimal precision) within the normal range, always comes back unchanged.
+    match shape(text) {
+        None => return Ok(()),
+        Some((digits, magnitude)) if digits <= 15 && (-306..=307).contains(&magnitude) => {
+            return Ok(());
+        }
+        Some(_) => {}
+    }
+    let value: f64 = text.parse().map_err(|_| "not a number")?;
+    if !value.is_finite() {
+        return Err("beyond the FLOAT64 range");
+    }
+    let written = Decimal::of(text);
+    let nearest = Decimal::of(&format!("{value:e}"));
+    if nearest == written {
+        Ok(())
+    } else {
+        Err("it cannot be stored without loss of precision")
+    }
+}
+
+/// Converts a length to i64 (saturating; lengths never come near it).
+fn len_i64(len: usize) -> i64 {
+    i64::try_from(len).unwrap_or(i64::MAX)
+}
+
+/// Splits JSON number text (or Rust `{:e}` text) into integer digits,
+/// fraction digits and the exponent's value (saturating at ±10⁹, far beyond
+/// any FLOAT64).
+fn split_number(text: &str) -> (&str, &str, i64) {
+    let body = text.strip_prefix('-').unwrap_or(text);
+    let (mantissa, exponent) = match body.split_once(['e', 'E']) {
+        Some((mantissa, exponent)) => (mantissa, exponent),
+        None => (body, ""),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let (negative, digits) = match exponent.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, exponent.strip_prefix('+').unwrap_or(exponent)),
+    };
+    let mut value: i64 = 0;
+    for b in digits.bytes() {
+        value = (value * 10 + i64::from(b.wrapping_sub(b'0'))).min(1_000_000_000);
+    }
+    (int, frac, if negative { -value } else { value })
+}
+
+/// (significant digits, magnitude) of a number without allocating, where
+/// the value lies in [10^(magnitude−1), 10^magnitude); `None` for zero.
+fn shape(text: &str) -> Option<(usize, i64)> {
+    let (int, frac, exponent) = split_number(text);
+    let digits = || int.bytes().chain(frac.bytes());
+    let first = digits().position(|b| b != b'0')?;
+    let last = digits()
+        .enumerate()
+        .filter(|&(_, b)| b != b'0')
+        .map(|(i, _)| i)
+        .last()?;
+    let magnitude = len_i64(int.len())
+        .saturating_sub(len_i64(first))
+        .saturating_add(exponent);
+    Some((last - first + 1, magnitude))
+}
+
+/// A decimal number as significant digits × 10^exponent (the slow path's
+/// exact comparison).
+#[derive(Debug, PartialEq)]
+struct Decimal {
+    /// Digits without leading or trailing zeros (empty for zero).
+    significant: String,
+    exponent: i64,
+}
+
+impl Decimal {
+    fn of(text: &str) -> Decimal {
+        let (int, frac, exponent) = split_number(text);
+        let all: String = int.chars().chain(frac.chars()).collect();
+        let leading_trimmed = all.trim_start_matches('0');
+        let significant = leading_trimmed.trim_end_matches('0');
+        let trailing_zeros = leading_trimmed.len() - significant.len();
+        if significant.is_empty() {
+            return Decimal {
+                significant: String::new(),
+                exponent: 0,
+            };
+        }
+        Decimal {
+            significant: significant.to_owned(),
+            exponent: exponent
+                .saturating_sub(len_i64(frac.len()))
+                .saturating_add(len_i64(trailing_zeros)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn ok(input: Input<'_>) -> Option<String> {
+        parse(input).ok().map(Cow::into_owned)
+    }
+
+    fn is_borrowed(input: Input<'_>) -> bool {
+        matches!(parse(input), Ok(Cow::Borrowed(_)))
+    }
+
+    #[test]
+    fn accepted_forms() {
+        assert_eq!(ok(Input::Raw(r#"{"a":1}"#)).as_deref(), Some(r#"{"a":1}"#));
+        assert_eq!(ok(Input::Raw("[1, 2, 3]")).as_deref(), Some("[1,2,3]"));
+        assert_eq!(ok(Input::Number("-1.5e3")).as_deref(), Some("-1.5e3"));
+        assert_eq!(ok(Input::Bool(true)).as_deref(), Some("true"));
+        assert_eq!(ok(Input::Bool(false)).as_deref(), Some("false"));
+        assert_eq!(ok(Input::Str("\"hello\"")).as_deref(), Some("\"hello\""));
+        assert_eq!(ok(Input::Str("null")).as_deref(), Some("null"));
+        assert_eq!(ok(Input::Str(" 12 ")).as_deref(), Some("12"));
+        assert_eq!(ok(Input::Str("true")).as_deref(), Some("true"));
+        assert_eq!(ok(Input::Str("[]")).as_deref(), Some("[]"));
+        assert_eq!(ok(Input::Str("{ }")).as_deref(), Some("{}"));
+        // BigQuery data types reference (JSON type) and JSON functions
+        // reference (PARSE_JSON example): whitespace is not preserved.
+        assert_eq!(
+            ok(Input::Str(r#"{"coordinates": [10, 20], "id": 1}"#)).as_deref(),
+            Some(r#"{"coordinates":[10,20],"id":1}"#)
+        );
+        // ZetaSQL json.test: JSON '{"a": "foo", "b": 12, "c": null, "d": 0.123}'.
+        assert_eq!(
+            ok(Input::Str(
+                r#"{"a": "foo", "b": 12, "c": null, "d": 0.123}"#
+            ))
+            .as_deref(),
+            Some(r#"{"a":"foo","b":12,"c":null,"d":0.123}"#)
+        );
+    }
+
+    #[test]
+    fn text_is_kept_as_written() {
+        // Number text, escapes, key order and whitespace inside strings are kept.
+        let input = "{ \"z\" : 1.50 , \"a\" : \"x \\u00e9\\/ y\" ,\n\t\"m\": [ 1E+2 , -0 ] }";
+        assert_eq!(
+            ok(Input::Raw(input)).as_deref(),
+            Some(r#"{"z":1.50,"a":"x \u00e9\/ y","m":[1E+2,-0]}"#)
+        );
+        assert_eq!(
+            ok(Input::Str(r#"["a \" b", "c\\", " "]"#)).as_deref(),
+            Some(r#"["a \" b","c\\"," "]"#)
+        );
+        assert_eq!(
+            ok(Input::Str("\"é ü 日本\"")).as_deref(),
+            Some("\"é ü 日本\"")
+        );
+    }
+
+    #[test]
+    fn borrowed_when_compact() {
+        assert!(is_borrowed(Input::Raw(r#"{"a":[1,{"b":null}]}"#)));
+        assert!(is_borrowed(Input::Str("  [1,2]  ")));
+        assert!(is_borrowed(Input::Number("3")));
+        assert!(is_borrowed(Input::Bool(true)));
+        assert!(!is_borrowed(Input::Raw("[1, 2]")));
+        assert_eq!(ok(Input::Str("\n[1,2]\r\n")).as_deref(), Some("[1,2]"));
+    }
+
+    #[test]
+    fn rejected_text() {
+        let bad = [
+            "",
+            " ",
+            "hello",
+            "'a'",
+            "{a:1}",
+            "[1,]",
+            "[,1]",
+            "{\"a\":1,}",
+            "{\"a\" 1}",
+            "{\"a\":}",
+            "[1 2]",
+            "[1]]",
+            "[[1]",
+            "{\"a\":1}}",
+            "01",
+            "-",
+            "1.",
+            ".5",
+            "+1",
+            "1e",
+            "1e+",
+            "0x10",
+            "NaN",
+            "Infinity",
+            "tru",
+            "nul",
+            "truex",
+            "\"abc",
+            "\"a\u{1}b\"",
+            "\"\\x\"",
+            "\"\\u12\"",
+            "\"\\u12G4\"",
+            "\"\\ud800\"",
+            "\"\\ud800\\u0041\"",
+            "\"\\udc00\"",
+            "\"\\",
+            "1 2",
+            "[1]x",
+            "\u{feff}1",
+            "[1,\u{a0}2]",
+        ];
+        for text in bad {
+            let r = parse(Input::Str(text));
+            assert!(
+                matches!(&r, Err(ValueError::Invalid { expected, .. }) if expected.starts_with(EXPECTED)),
+                "{text:?}: {r:?}"
+            );
+        }
+        assert_eq!(
+            parse(Input::Null),
+            Err(ValueError::wrong_kind(EXPECTED, "null"))
+        );
+    }
+
+    #[test]
+    fn error_says_where() {
+        let r = parse(Input::Str("[1, 2,]"));
+        assert_eq!(
+            r,
+            Err(ValueError::invalid(
+                format!("{EXPECTED}: expected a JSON value at byte 6"),
+                "[1, 2,]"
+            ))
+        );
+    }
+
+    #[test]
+    fn surrogate_pairs() {
+        assert_eq!(
+            ok(Input::Str(r#""\ud83d\ude00""#)).as_deref(),
+            Some(r#""\ud83d\ude00""#)
+        );
+        let tree = parse_tree(r#"{"k\ud83d\ude00\n":"\u00e9"}"#, 10, "X");
+        assert_eq!(
+            tree.ok(),
+            Some(Node::Object(vec![(
+                Cow::Borrowed("k😀\n"),
+                Node::String(Cow::Borrowed("é"))
+            )]))
+        );
+    }
+
+    #[test]
+    fn depth_limit() {
+        // BigQuery data types reference: up to 500 levels can be nested.
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(parse(Input::Raw(&deep(500))).is_ok());
+        assert!(parse(Input::Raw(&deep(501))).is_err_and(|e| e.is_out_of_range()));
+        let objects = format!("{}1{}", r#"{"a":"#.repeat(500), "}".repeat(500));
+        assert!(parse(Input::Raw(&objects)).is_ok());
+        let objects = format!("{}1{}", r#"{"a":"#.repeat(501), "}".repeat(501));
+        assert!(parse(Input::Raw(&objects)).is_err());
+        // Far deeper input fails without recursion.
+        assert!(parse(Input::Raw(&"[".repeat(1_000_000))).is_err());
+    }
+
+    #[test]
+    fn duplicate_keys() {
+        // BigQuery data types reference: "If an object has duplicate keys, the
+        // first key that's found is preserved" - an alteration, so rejected.
+        let r = parse(Input::Raw(r#"{"a":1,"b":2,"a":3}"#));
+        assert_eq!(
+            r,
+            Err(ValueError::invalid(
+                "JSON objects without duplicate keys (BigQuery would keep only the first)",
+                "a"
+            ))
+        );
+        // Compared after unescaping.
+        assert!(parse(Input::Raw(r#"{"a":1,"\u0061":2}"#)).is_err());
+        // Same key in different objects is fine.
+        assert!(parse(Input::Raw(r#"{"a":{"a":1},"b":[{"a":1},{"a":2}]}"#)).is_ok());
+        assert!(parse(Input::Raw(r#"{"a":{"b":1,"b":2}}"#)).is_err());
+    }
+
+    #[test]
+    fn number_rule() {
+        // BigQuery data types reference (JSON type): integers in
+        // -9,223,372,036,854,775,808 ... 18,446,744,073,709,551,615 and FLOAT64.
+        let accepted = [
+            "0",
+            "-0",
+            "-0.0",
+            "0e5",
+            "-9223372036854775808",
+            "9223372036854775807",
+            "18446744073709551615",
+            "0.1",
+            "1.5e3",
+            "1E+2",
+            "2.50",
+            "100000000000000000000",
+            "1e20",
+            "9007199254740993",
+            "1.7976931348623157e308",
+            "5e-324",
+            "2.2250738585072014e-308",
+            "123456789012345.6",
+            "0.30000000000000004",
+        ];
+        for n in accepted {
+            assert_eq!(ok(Input::Number(n)).as_deref(), Some(n), "{n}");
+        }
+        let rejected = [
+            "-9223372036854775809",
+            "18446744073709551616",
+            "0.10000000000000001",
+            "9007199254740993.0",
+            "1e400",
+            "-1e400",
+            "1e-400",
+            "3.141592653589793238",
+            "1.7976931348623159e308",
+            "4e-324",
+        ];
+        for n in rejected {
+            assert!(
+                parse(Input::Number(n)).is_err_and(|e| e.is_out_of_range()),
+                "{n}"
+            );
+        }
+        // Inside documents too, and the message quotes the number.
+        let r = parse(Input::Raw("[1, 0.10000000000000001]"));
+        assert!(
+            matches!(&r, Err(ValueError::OutOfRange { found, .. }) if found == "\"0.10000000000000001\""),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn decimal_normalisation() {
+        let d = Decimal::of("-0012.3400e-2");
+        assert_eq!((d.significant.as_str(), d.exponent), ("1234", -4));
+        assert_eq!(shape("-0012.3400e-2"), Some((4, 0)));
+        let d = Decimal::of("1.5e3");
+        assert_eq!((d.significant.as_str(), d.exponent), ("15", 2));
+        assert_eq!(shape("1.5e3"), Some((2, 4)));
+        let d = Decimal::of("1500");
+        assert_eq!((d.significant.as_str(), d.exponent), ("15", 2));
+        assert_eq!(shape("0.00150"), Some((2, -2)));
+        assert_eq!(Decimal::of("0.000"), Decimal::of("-0e7"));
+        assert_eq!(shape("0.000"), None);
+        assert_eq!(
+            Decimal::of("1e99999999999999999999").exponent,
+            1_000_000_000
+        );
+    }
+
+    /// The slow path of the number rule alone, to check the fast path against.
+    fn slow_rule(text: &str) -> bool {
+        let Ok(value) = text.parse::<f64>() else {
+            return false;
+        };
+        value.is_finite() && Decimal::of(text) == Decimal::of(&format!("{value:e}"))
+    }
+
+    fn json_value() -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![
+            Just("null".to_owned()),
+            any::<bool>().prop_map(|b| b.to_string()),
+            any::<i64>().prop_map(|n| n.to_string()),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(|f| format!("{f:e}")),
+            "[a-z \\\\\"é\u{1F600}]{0,8}"
+                .prop_map(|s| serde_json::to_string(&s).unwrap_or_default()),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6)
+                    .prop_map(|v| format!("[{}]", v.join(" , "))),
+                prop::collection::btree_map("[a-z]{1,4}", inner, 0..6).prop_map(|m| {
+                    let members: Vec<String> = m
+                        .into_iter()
+                        .map(|(k, v)| format!("\"{k}\" :\n{v}"))
+                        .collect();
+                    format!("{{ {} }}", members.join(","))
+                }),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn compaction_matches_serde_json(text in json_value()) {
+            let compact = parse(Input::Str(&text));
+            prop_assert!(compact.is_ok(), "{:?}: {:?}", text, compact);
+            let compact = compact.map(Cow::into_owned).unwrap_or_default();
+            // Same value as serde_json reads, no whitespace outside strings,
+            // and compacting again changes nothing.
+            let a: Result<serde_json::Value, _> = serde_json::from_str(&text);
+            let b: Result<serde_json::Value, _> = serde_json::from_str(&compact);
+            prop_assert_eq!(a.ok(), b.ok());
+            prop_assert!(is_borrowed(Input::Str(&compact)));
+            prop_assert_eq!(ok(Input::Str(&compact)), Some(compact.clone()));
+            let tree = parse_tree(&text, MAX_DEPTH, "X");
+            prop_assert!(tree.is_ok());
+        }
+
+        #[test]
+        fn agrees_with_serde_json_on_syntax(text in "[\\[\\]{}\",:0-9a-z.eE+\\- \\\\]{0,24}") {
+            // serde_json and this scanner agree on what is JSON, except where
+            // this scanner is stricter on purpose (numbers, duplicate keys).
+            let ours = parse(Input::Str(&text));
+            let theirs: Result<serde_json::Value, _> = serde_json::from_str(&text);
+            match ours {
+                Ok(_) => prop_assert!(theirs.is_ok(), "{:?}", text),
+                Err(ValueError::Invalid { expected, .. }) if expected.starts_with(EXPECTED) => {
+                    prop_assert!(theirs.is_err(), "{:?}", text)
+                }
+                Err(_) => {}
+            }
+        }
+
+        #[test]
+        fn fast_path_agrees_with_slow_path(
+            int in "0|[1-9][0-9]{0,9}",
+            frac in "[0-9]{0,12}",
+            exp in -330i32..330,
+        ) {
+            let text = if frac.is_empty() {
+                format!("{int}e{exp}")
+            } else {
+                format!("{int}.{frac}e{exp}")
+            };
+            prop_assert_eq!(check_number(&text).is_ok(), slow_rule(&text), "{}", text);
+            let d = Decimal::of(&text);
+            let want = (!d.significant.is_empty())
+                .then(|| (d.significant.len(), d.exponent + len_i64(d.significant.len())));
+            prop_assert_eq!(shape(&text), want);
+        }
+
+        #[test]
+        fn shortest_floats_are_accepted(f in any::<f64>().prop_filter("finite", |f| f.is_finite())) {
+            let text = format!("{f:e}");
+            prop_assert!(check_number(&text).is_ok(), "{}", text);
+            let text = format!("{f}");
+            prop_assert!(check_number(&text).is_ok(), "{}", text);
+        }
+
+        #[test]
+        fn no_panic_on_arbitrary_text(text in ".{0,64}") {
+            let _ = parse(Input::Str(&text));
+            let _ = parse_tree(&text, 8, "X");
+        }
+    }
 }
