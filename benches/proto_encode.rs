@@ -36,7 +36,14 @@ fn bench(c: &mut Criterion, name: &str, schema: &str, ndjson: &str, rows: usize)
         b.iter(|| black_box(ignored_any(black_box(ndjson))))
     });
     g.bench_function("bqcodec proto", |b| {
-        b.iter(|| black_box(writer.encode_ndjson(black_box(ndjson.as_bytes()), 0).0.len()))
+        b.iter(|| {
+            black_box(
+                writer
+                    .encode_ndjson(black_box(ndjson.as_bytes()), 0)
+                    .0
+                    .len(),
+            )
+        })
     });
     g.finish();
 }

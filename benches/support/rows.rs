@@ -188,7 +188,10 @@ pub fn nested30(n: usize) -> (String, String) {
                 WORDS[rng.below(10) as usize],
                 rng.below(100_000) as f64 / 1000.0
             );
-            lines_c.push(format!("{{{body}, \"added\": \"{}\"}}", timestamp_text(added)));
+            lines_c.push(format!(
+                "{{{body}, \"added\": \"{}\"}}",
+                timestamp_text(added)
+            ));
             lines_n.push(format!("{{{body}, \"added\": {added}}}"));
         }
         let mut head = String::new();

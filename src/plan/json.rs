@@ -50,6 +50,9 @@ pub enum Peek {
 /// A cursor over JSON bytes.
 pub struct Scanner<'a> {
     bytes: &'a [u8],
+    /// The same bytes as text when the whole input is valid UTF-8 (checked
+    /// once up front), so strings need no validation of their own.
+    text: Option<&'a str>,
     pos: usize,
 }
 
@@ -65,7 +68,54 @@ pub enum Str<'a> {
 impl<'a> Scanner<'a> {
     /// A scanner at the start of `bytes`.
     pub fn new(bytes: &'a [u8]) -> Self {
-        Scanner { bytes, pos: 0 }
+        Scanner {
+            bytes,
+            text: std::str::from_utf8(bytes).ok(),
+            pos: 0,
+        }
+    }
+
+    /// The text between `start` and `end` (both on ASCII delimiters).
+    #[inline]
+    fn slice(&self, start: usize, end: usize) -> Result<&'a str, SyntaxError> {
+        if let Some(t) = self.text
+            && let Some(s) = t.get(start..end)
+        {
+            return Ok(s);
+        }
+        match std::str::from_utf8(self.bytes.get(start..end).unwrap_or_default()) {
+            Ok(s) => Ok(s),
+            Err(e) => Err(SyntaxError {
+                offset: start + e.valid_up_to(),
+                expected: "UTF-8 text",
+            }),
+        }
+    }
+
+    /// Skips bytes that need no attention inside a string: everything but
+    /// `"`, `\\` and control bytes, eight at a time.
+    #[inline]
+    fn skip_plain(&mut self) {
+        const LO: u64 = 0x0101_0101_0101_0101;
+        const HI: u64 = 0x8080_8080_8080_8080;
+        while let Some(chunk) = self.bytes.get(self.pos..self.pos + 8) {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(chunk);
+            let v = u64::from_le_bytes(w);
+            // A byte is interesting when it is '"' (0x22), '\\' (0x5c) or < 0x20.
+            let quote = v ^ (LO * 0x22);
+            let slash = v ^ (LO * 0x5c);
+            let has_zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
+            let ctrl = v.wrapping_sub(LO * 0x20) & !v & HI;
+            let hits = has_zero(quote) | has_zero(slash) | ctrl;
+            if hits != 0 {
+                // The lowest flagged byte is always a true hit (the tricks can
+                // only flag falsely above a true one).
+                self.pos += (hits.trailing_zeros() / 8) as usize;
+                return;
+            }
+            self.pos += 8;
+        }
     }
 
     /// The current byte offset.
@@ -171,6 +221,23 @@ impl<'a> Scanner<'a> {
         self.pos - start
     }
 
+    /// Consumes the string `"name"` if it is next, byte for byte. Only for
+    /// names without `"`, `\\` or control characters, whose JSON form is the
+    /// name itself between quotes.
+    #[inline]
+    pub fn eat_key(&mut self, name: &[u8]) -> bool {
+        self.skip_ws();
+        let start = self.pos;
+        let end = start + name.len() + 2;
+        match self.bytes.get(start..end) {
+            Some([b'"', mid @ .., b'"']) if mid == name => {
+                self.pos = end;
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Consumes a number and returns its text, checked against JSON's grammar.
     pub fn number(&mut self) -> Result<&'a str, SyntaxError> {
         self.skip_ws();
@@ -201,10 +268,7 @@ impl<'a> Scanner<'a> {
             }
         }
         // The span is ASCII digits and signs only.
-        match std::str::from_utf8(&self.bytes[start..self.pos]) {
-            Ok(s) => Ok(s),
-            Err(_) => self.err("a number"),
-        }
+        self.slice(start, self.pos)
     }
 
     /// Consumes a string. Without escapes it is borrowed; with escapes it is
@@ -219,17 +283,12 @@ impl<'a> Scanner<'a> {
         let start = self.pos;
         // Fast scan for the closing quote with no escapes or control bytes.
         loop {
+            self.skip_plain();
             match self.bytes.get(self.pos) {
                 Some(b'"') => {
-                    let raw = &self.bytes[start..self.pos];
+                    let s = self.slice(start, self.pos)?;
                     self.pos += 1;
-                    return match std::str::from_utf8(raw) {
-                        Ok(s) => Ok(Str::Borrowed(s)),
-                        Err(e) => Err(SyntaxError {
-                            offset: start + e.valid_up_to(),
-                            expected: "UTF-8 text",
-                        }),
-                    };
+                    return Ok(Str::Borrowed(s));
                 }
                 Some(b'\\') => break,
                 Some(&b) if b < 0x20 => return self.err("no raw control character in a string"),
@@ -238,17 +297,10 @@ impl<'a> Scanner<'a> {
             }
         }
         scratch.clear();
-        match std::str::from_utf8(&self.bytes[start..self.pos]) {
-            Ok(s) => scratch.push_str(s),
-            Err(e) => {
-                return Err(SyntaxError {
-                    offset: start + e.valid_up_to(),
-                    expected: "UTF-8 text",
-                });
-            }
-        }
+        scratch.push_str(self.slice(start, self.pos)?);
         let mut run = self.pos;
         loop {
+            self.skip_plain();
             match self.bytes.get(self.pos) {
                 Some(b'"') => {
                     self.flush_run(run, scratch)?;
@@ -269,16 +321,8 @@ impl<'a> Scanner<'a> {
     }
 
     fn flush_run(&self, run: usize, scratch: &mut String) -> Result<(), SyntaxError> {
-        match std::str::from_utf8(&self.bytes[run..self.pos]) {
-            Ok(s) => {
-                scratch.push_str(s);
-                Ok(())
-            }
-            Err(e) => Err(SyntaxError {
-                offset: run + e.valid_up_to(),
-                expected: "UTF-8 text",
-            }),
-        }
+        scratch.push_str(self.slice(run, self.pos)?);
+        Ok(())
     }
 
     fn hex4(&mut self) -> Result<u32, SyntaxError> {
@@ -343,10 +387,7 @@ impl<'a> Scanner<'a> {
         self.skip_ws();
         let start = self.pos;
         self.skip_inner(scratch, 0)?;
-        match std::str::from_utf8(&self.bytes[start..self.pos]) {
-            Ok(s) => Ok(s),
-            Err(_) => self.err("UTF-8 text"),
-        }
+        self.slice(start, self.pos)
     }
 
     fn skip_inner(&mut self, scratch: &mut String, depth: usize) -> Result<(), SyntaxError> {

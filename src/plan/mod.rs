@@ -110,6 +110,9 @@ pub struct PlanField {
     pub index: usize,
     /// The column name as written in the schema.
     pub name: String,
+    /// The name has no `"`, `\\` or control character: its JSON key is the
+    /// name itself between quotes (lets the walk match keys byte for byte).
+    pub plain_name: bool,
     /// The mode.
     pub mode: Mode,
     /// True when the column has a default value expression.
@@ -139,6 +142,18 @@ pub struct PlanRecord {
 }
 
 impl PlanRecord {
+    /// The position of the field named `key`, trying position `hint` first
+    /// (rows usually list keys in schema order).
+    #[inline]
+    pub fn lookup_hinted(&self, key: &str, key_match: KeyMatch, hint: usize) -> Option<usize> {
+        if let Some(f) = self.fields.get(hint)
+            && f.name == key
+        {
+            return Some(hint);
+        }
+        self.lookup(key, key_match)
+    }
+
     /// The position of the field named `key`.
     #[inline]
     pub fn lookup(&self, key: &str, key_match: KeyMatch) -> Option<usize> {
@@ -228,6 +243,7 @@ fn compile_record(fields: &[Field], next_id: &mut usize) -> PlanRecord {
         out.push(PlanField {
             id,
             index,
+            plain_name: !f.name.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20),
             name: f.name.clone(),
             mode: f.mode,
             has_default: f.default_value_expression.is_some(),

@@ -260,17 +260,34 @@ impl<'p> Walker<'p> {
         self.seen.resize(base + words, 0);
         sc.expect(b'{', "'{'")?;
         let mut key_buf = self.scratch(depth * 2);
+        let mut seen_count = 0usize;
         let result =
             (|| -> Result<(), WalkError> {
                 if !sc.eat(b'}') {
+                    let mut hint = 0usize;
                     loop {
-                        let key = match sc.string(&mut key_buf)? {
-                            Str::Borrowed(k) => k,
-                            Str::Scratch => key_buf.as_str(),
+                        // Fast path: rows usually list keys in schema order,
+                        // so try the next field's name byte for byte.
+                        let fast = rec
+                            .fields
+                            .get(hint)
+                            .filter(|f| f.plain_name && sc.eat_key(f.name.as_bytes()))
+                            .map(|_| hint);
+                        let (found, key) = match fast {
+                            Some(i) => (Some(i), ""),
+                            None => {
+                                let key = match sc.string(&mut key_buf)? {
+                                    Str::Borrowed(k) => k,
+                                    Str::Scratch => key_buf.as_str(),
+                                };
+                                (rec.lookup(key, opts.key_match), key)
+                            }
                         };
                         sc.expect(b':', "':'")?;
-                        match rec.lookup(key, opts.key_match) {
+                        match found {
                             Some(i) => {
+                                hint = i + 1;
+                                seen_count += 1;
                                 let word = base + i / 64;
                                 let bit = 1u64 << (i % 64);
                                 let Some(f) = rec.fields.get(i) else {
@@ -280,7 +297,7 @@ impl<'p> Walker<'p> {
                                     .into());
                                 };
                                 if self.seen.get(word).is_some_and(|w| w & bit != 0) {
-                                    let found = crate::error::quote(key);
+                                    let found = crate::error::quote(&f.name);
                                     return Err(WalkError::new(ValueError::DuplicateKey { found })
                                         .at_field(f));
                                 }
@@ -311,6 +328,9 @@ impl<'p> Walker<'p> {
                     }
                 }
                 // Fields the row left out.
+                if seen_count == rec.fields.len() {
+                    return Ok(());
+                }
                 for f in &rec.fields {
                     let seen = self
                         .seen
@@ -404,27 +424,27 @@ impl<'p> Walker<'p> {
                 Ok(())
             }
             PlanKind::Leaf(codec) => {
-                let policy = self.plan.options.policy;
-                let mut s = self.scratch(depth * 2 + 1);
-                let result = (|| -> Result<(), WalkError> {
-                    let input = match sc.peek()? {
-                        Peek::Null => Input::Null,
-                        Peek::Bool => Input::Bool(sc.boolean()?),
-                        Peek::Number => Input::Number(sc.number()?),
-                        Peek::String => match sc.string(&mut s)? {
-                            Str::Borrowed(b) => Input::Str(b),
-                            Str::Scratch => Input::Str(s.as_str()),
-                        },
-                        Peek::Array | Peek::Object => Input::Raw(sc.skip_value(&mut s)?),
-                    };
-                    let value = codec.parse(input, &policy)?;
-                    sink.leaf(f, value)?;
-                    Ok(())
-                })();
-                if let Some(slot) = self.scratch.get_mut(depth * 2 + 1) {
-                    *slot = s;
+                let policy = &self.plan.options.policy;
+                let slot = depth * 2 + 1;
+                if self.scratch.len() <= slot {
+                    self.scratch.resize_with(slot + 1, String::new);
                 }
-                result
+                let Some(s) = self.scratch.get_mut(slot) else {
+                    return Err(ValueError::invalid("a scratch buffer", "none").into());
+                };
+                let input = match sc.peek()? {
+                    Peek::Null => Input::Null,
+                    Peek::Bool => Input::Bool(sc.boolean()?),
+                    Peek::Number => Input::Number(sc.number()?),
+                    Peek::String => match sc.string(s)? {
+                        Str::Borrowed(b) => Input::Str(b),
+                        Str::Scratch => Input::Str(s.as_str()),
+                    },
+                    Peek::Array | Peek::Object => Input::Raw(sc.skip_value(s)?),
+                };
+                let value = codec.parse(input, policy)?;
+                sink.leaf(f, value)?;
+                Ok(())
             }
         }
     }

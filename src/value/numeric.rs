@@ -564,6 +564,45 @@ const NUMERIC_BYTES_EXPECTED: &str =
 /// The largest scaled NUMERIC: 10^38 − 1.
 const NUMERIC_MAX_SCALED: i128 = 99_999_999_999_999_999_999_999_999_999_999_999_999;
 
+/// The common shape `-?D{1,18}(.D{1,9})?` as a NUMERIC scaled integer, read
+/// without the general grammar. `None` sends the text to the general parser,
+/// so this only ever agrees with it (18 integer digits are always in range).
+#[inline]
+fn fast_plain_decimal(text: &str) -> Option<i128> {
+    let b = text.as_bytes();
+    let (neg, digits) = match b {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, b),
+    };
+    let (int, frac) = match digits.iter().position(|&c| c == b'.') {
+        Some(dot) => (digits.get(..dot)?, digits.get(dot + 1..)?),
+        None => (digits, &[][..]),
+    };
+    if int.is_empty()
+        || int.len() > 18
+        || frac.len() > 9
+        || (frac.is_empty() && digits.len() != int.len())
+    {
+        return None;
+    }
+    let mut v: i64 = 0;
+    for &c in int {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + i64::from(c - b'0');
+    }
+    let mut f: i64 = 0;
+    for &c in frac {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        f = f * 10 + i64::from(c - b'0');
+    }
+    let scaled = i128::from(v) * 1_000_000_000 + i128::from(f) * 10i128.pow(9 - frac.len() as u32);
+    Some(if neg { -scaled } else { scaled })
+}
+
 /// A NUMERIC value: the decimal times 10^9, exactly, in an i128.
 ///
 /// Always within ±99999999999999999999999999999.999999999.
@@ -627,6 +666,12 @@ impl Numeric {
         params: DecimalParams,
         rounding: Rounding,
     ) -> Result<Self, ValueError> {
+        if params.precision.is_none()
+            && params.scale.is_none()
+            && let Some(v) = fast_plain_decimal(text)
+        {
+            return Ok(Numeric(v));
+        }
         let range_err = || {
             ValueError::out_of_range(
                 range_expected("NUMERIC", NUMERIC_RANGE, params, Self::SCALE, 29),
@@ -1979,6 +2024,23 @@ mod tests {
                 let b = BigNumeric::try_from(d).unwrap();
                 prop_assert_eq!(Decimal::try_from(b).unwrap(), d);
                 prop_assert_eq!(b.to_string(), d.normalize().to_string());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The fast path never disagrees with the general grammar.
+        #[test]
+        fn fast_agrees_with_general(text in "-?[0-9]{0,20}(\\.[0-9]{0,10})?") {
+            if let Some(fast) = fast_plain_decimal(&text) {
+                let general = Numeric::parse_str(&format!("{text}e0"), DecimalParams::default(), Rounding::Reject);
+                prop_assert_eq!(Ok(Numeric(fast)), general, "{}", text);
             }
         }
     }

@@ -141,7 +141,12 @@ fn non_finite(s: &str) -> Option<f64> {
 ///   are rejected ([`ValueError::Invalid`]).
 pub fn parse_float64(input: Input<'_>) -> Result<f64, ValueError> {
     match input {
-        Input::Number(t) => finite_f64(t),
+        // JSON's number grammar is a subset of ours: no second check needed.
+        Input::Number(t) => match t.parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(v),
+            Ok(_) => Err(ValueError::out_of_range(FLOAT64_RANGE, t)),
+            Err(_) => Err(ValueError::invalid(FLOAT64_EXPECTED, t)),
+        },
         Input::Str(s) => match non_finite(s) {
             Some(v) => Ok(v),
             None => finite_f64(s),
