@@ -1,3 +1,4 @@
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 //! NDJSON → proto rows, against serde_json reading the same bytes into
 //! `IgnoredAny` (the floor: parsing JSON and nothing else), in the same run.
 //! The comparison with the `bigquery` crate lives in `benches/compare/`

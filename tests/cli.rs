@@ -1,4 +1,5 @@
 //! The `bqcodec` binary, run as users run it.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 #![cfg(feature = "cli")]
 
 use std::process::{Command, Output};

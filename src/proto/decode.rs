@@ -355,57 +355,58 @@ fn range(
         *slot = Some(v);
     }
     let [start, end] = ends;
-    let value = match (start, end) {
-        (s, e) => match elem {
-            crate::schema::RangeElementType::Date => RangeValue::Date(Range {
-                start: s.and_then(|v| {
-                    if let Scalar::Date(d) = v {
-                        Some(d)
-                    } else {
-                        None
-                    }
-                }),
-                end: e.and_then(|v| {
-                    if let Scalar::Date(d) = v {
-                        Some(d)
-                    } else {
-                        None
-                    }
-                }),
+    fn end_of<T>(v: Option<Scalar<'static>>, pick: fn(Scalar<'static>) -> Option<T>) -> Option<T> {
+        v.and_then(pick)
+    }
+    let value = match elem {
+        crate::schema::RangeElementType::Date => RangeValue::Date(Range {
+            start: end_of(start, |v| {
+                if let Scalar::Date(d) = v {
+                    Some(d)
+                } else {
+                    None
+                }
             }),
-            crate::schema::RangeElementType::DateTime => RangeValue::DateTime(Range {
-                start: s.and_then(|v| {
-                    if let Scalar::DateTime(d) = v {
-                        Some(d)
-                    } else {
-                        None
-                    }
-                }),
-                end: e.and_then(|v| {
-                    if let Scalar::DateTime(d) = v {
-                        Some(d)
-                    } else {
-                        None
-                    }
-                }),
+            end: end_of(end, |v| {
+                if let Scalar::Date(d) = v {
+                    Some(d)
+                } else {
+                    None
+                }
             }),
-            crate::schema::RangeElementType::Timestamp => RangeValue::Timestamp(Range {
-                start: s.and_then(|v| {
-                    if let Scalar::Timestamp(d) = v {
-                        Some(d)
-                    } else {
-                        None
-                    }
-                }),
-                end: e.and_then(|v| {
-                    if let Scalar::Timestamp(d) = v {
-                        Some(d)
-                    } else {
-                        None
-                    }
-                }),
+        }),
+        crate::schema::RangeElementType::DateTime => RangeValue::DateTime(Range {
+            start: end_of(start, |v| {
+                if let Scalar::DateTime(d) = v {
+                    Some(d)
+                } else {
+                    None
+                }
             }),
-        },
+            end: end_of(end, |v| {
+                if let Scalar::DateTime(d) = v {
+                    Some(d)
+                } else {
+                    None
+                }
+            }),
+        }),
+        crate::schema::RangeElementType::Timestamp => RangeValue::Timestamp(Range {
+            start: end_of(start, |v| {
+                if let Scalar::Timestamp(d) = v {
+                    Some(d)
+                } else {
+                    None
+                }
+            }),
+            end: end_of(end, |v| {
+                if let Scalar::Timestamp(d) = v {
+                    Some(d)
+                } else {
+                    None
+                }
+            }),
+        }),
     };
     let ordered = match &value {
         RangeValue::Date(r) => r.start.zip(r.end).is_none_or(|(s, e)| s < e),

@@ -217,7 +217,7 @@ pub fn unhex(text: &str) -> Result<Vec<u8>, ValueError> {
     let digit = |c: u8| char::from(c).to_digit(16).ok_or_else(bad);
     t.as_bytes()
         .chunks_exact(2)
-        .map(|p| Ok(u8::try_from(digit(p[0])? * 16 + digit(p[1])?).map_err(|_| bad())?))
+        .map(|p| u8::try_from(digit(p[0])? * 16 + digit(p[1])?).map_err(|_| bad()))
         .collect()
 }
 

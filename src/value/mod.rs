@@ -3,14 +3,14 @@
 //!
 //! One file per type family. Nothing outside this module parses a literal.
 //!
-//! - [`scalar`]: BOOL, INT64, FLOAT64, STRING, BYTES
-//! - [`numeric`]: NUMERIC, BIGNUMERIC and the BigDecimal byte encoding
-//! - [`civil`]: DATE, TIME, DATETIME and CivilTime packing
-//! - [`timestamp`]: TIMESTAMP (microseconds, and picoseconds for precision 12)
-//! - [`interval`]: INTERVAL
-//! - [`range`]: `RANGE<DATE|DATETIME|TIMESTAMP>`
-//! - [`geography`]: GEOGRAPHY as WKT or GeoJSON
-//! - [`json`]: JSON
+//! - [`scalar`] — BOOL, INT64, FLOAT64, STRING, BYTES
+//! - [`numeric`] — NUMERIC, BIGNUMERIC and the BigDecimal byte encoding
+//! - [`civil`] — DATE, TIME, DATETIME and CivilTime packing
+//! - [`timestamp`] — TIMESTAMP (microseconds, and picoseconds for precision 12)
+//! - [`interval`] — INTERVAL
+//! - [`range`] — `RANGE<DATE|DATETIME|TIMESTAMP>`
+//! - [`geography`] — GEOGRAPHY as WKT or GeoJSON
+//! - [`json`] — JSON
 //!
 //! [`Codec`] ties a column type (with its parameters) to its family, and
 //! [`Scalar`] is the canonical value every sink writes.
