@@ -460,3 +460,170 @@ fn kind_name(p: Peek) -> &'static str {
         Peek::Object => "an object",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{KeyMatch, Plan, UnknownKeys, WalkOptions};
+    use crate::schema::TableSchema;
+    use crate::value::Scalar;
+
+    /// Records what the walk tells it, as text.
+    #[derive(Default)]
+    struct Log {
+        rows: Vec<String>,
+        cur: String,
+    }
+
+    impl Sink for Log {
+        fn begin_row(&mut self, row: usize) {
+            self.cur = format!("{row}:");
+        }
+        fn end_row(&mut self) {
+            self.rows.push(std::mem::take(&mut self.cur));
+        }
+        fn abort_row(&mut self) {
+            self.cur.clear();
+        }
+        fn leaf(&mut self, f: &PlanField, v: Scalar<'_>) -> Result<(), ValueError> {
+            self.cur
+                .push_str(&format!(" {}={}", f.name, v.to_canonical()));
+            Ok(())
+        }
+        fn null(&mut self, f: &PlanField) {
+            self.cur.push_str(&format!(" {}=NULL", f.name));
+        }
+        fn begin_record(&mut self, f: &PlanField) {
+            self.cur.push_str(&format!(" {}{{", f.name));
+        }
+        fn end_record(&mut self, _f: &PlanField) {
+            self.cur.push_str(" }");
+        }
+        fn begin_list(&mut self, f: &PlanField) {
+            self.cur.push_str(&format!(" {}[", f.name));
+        }
+        fn end_list(&mut self, _f: &PlanField) {
+            self.cur.push_str(" ]");
+        }
+    }
+
+    const SCHEMA: &str = r#"[
+        {"name": "id", "type": "INT64", "mode": "REQUIRED"},
+        {"name": "Name", "type": "STRING"},
+        {"name": "tags", "type": "STRING", "mode": "REPEATED"},
+        {"name": "rec", "type": "RECORD", "fields": [
+            {"name": "x", "type": "NUMERIC"},
+            {"name": "ys", "type": "RECORD", "mode": "REPEATED", "fields": [{"name": "d", "type": "DATE", "mode": "REQUIRED"}]}
+        ]}
+    ]"#;
+
+    fn walk(options: WalkOptions, ndjson: &str) -> (Vec<String>, Vec<String>) {
+        let schema = TableSchema::from_json(SCHEMA).unwrap();
+        let plan = Plan::compile(&schema, options).unwrap();
+        let mut log = Log::default();
+        let out = Walker::new(&plan).walk_ndjson(ndjson.as_bytes(), 0, &mut log);
+        assert_eq!(out.rows, out.written + out.errors.len());
+        (
+            log.rows,
+            out.errors.iter().map(ToString::to_string).collect(),
+        )
+    }
+
+    #[test]
+    fn rows_in_any_key_order_with_absent_fields_as_null() {
+        let (rows, errors) = walk(
+            WalkOptions::new(),
+            "{\"tags\": [\"a\", \"b\"], \"id\": \"7\", \"rec\": {\"ys\": [{\"d\": 0}], \"x\": 1.50}}\n\n{\"id\": 1}\n",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            rows,
+            [
+                "0: tags[ tags=a tags=b ] id=7 rec{ ys[ ys{ d=1970-01-01 } ] x=1.5 } Name=NULL",
+                "1: id=1 Name=NULL tags=NULL rec=NULL",
+            ]
+        );
+    }
+
+    #[test]
+    fn errors_name_row_and_path_and_other_rows_go_on() {
+        let (rows, errors) = walk(
+            WalkOptions::new(),
+            concat!(
+                "{\"id\": 1, \"rec\": {\"ys\": [{\"d\": \"2024-01-01\"}, {\"d\": \"2024-02-30\"}]}}\n",
+                "{\"id\": null}\n",
+                "{\"Name\": \"x\"}\n",
+                "{\"id\": 2, \"tags\": [\"a\", null]}\n",
+                "{\"id\": 3, \"id\": 4}\n",
+                "{\"id\": 5, \"nope\": 1}\n",
+                "{\"id\": 6, \"Name\": \"ok\"}\n",
+                "{\"id\": 7,, }\n",
+                "[1]\n",
+                "{\"id\": 8} trailing\n",
+                "{\"id\": 9}\n",
+            ),
+        );
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert!(rows[0].starts_with("6: id=6 Name=ok"));
+        assert!(rows[1].starts_with("10: id=9"));
+        let expect_prefix = [
+            "row 0: rec.ys[1].d: expected DATE",
+            "row 1: id: expected a value for a REQUIRED field, found null",
+            "row 2: id: expected a value for a REQUIRED field, found no key",
+            "row 3: tags[1]: expected a non-null array element",
+            "row 4: id: duplicate key",
+            "row 5: nope: unknown field",
+            "row 7: (row): invalid JSON at byte 9: expected a string",
+            "row 8: (row): expected a row (a JSON object), found an array",
+            "row 9: (row): invalid JSON at byte 10: expected a newline after the row",
+        ];
+        assert_eq!(errors.len(), expect_prefix.len(), "{errors:#?}");
+        for (e, p) in errors.iter().zip(expect_prefix) {
+            assert!(e.starts_with(p), "{e:?} does not start with {p:?}");
+        }
+    }
+
+    #[test]
+    fn unknown_keys_ignored_and_case_insensitive_on_request() {
+        let opts = WalkOptions::new()
+            .with_unknown_keys(UnknownKeys::Ignore)
+            .with_key_match(KeyMatch::CaseInsensitive);
+        let (rows, errors) = walk(
+            opts,
+            "{\"ID\": 1, \"name\": \"n\", \"extra\": {\"deep\": [1, {}]}}\n",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(rows, ["0: id=1 Name=n tags=NULL rec=NULL"]);
+        // Exact matching (the default) rejects the other case.
+        let (_, errors) = walk(WalkOptions::new(), "{\"ID\": 1}\n");
+        assert!(errors[0].contains("unknown field"), "{errors:?}");
+    }
+
+    #[test]
+    fn escaped_keys_still_match() {
+        let (rows, errors) = walk(
+            WalkOptions::new(),
+            "{\"i\\u0064\": 1, \"N\\u0061me\": \"\\u00e9\"}\n",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(rows, ["0: id=1 Name=é tags=NULL rec=NULL"]);
+    }
+
+    #[test]
+    fn value_and_serialize_entry_points_agree_with_bytes() {
+        let schema = TableSchema::from_json(SCHEMA).unwrap();
+        let plan = Plan::compile(&schema, WalkOptions::new()).unwrap();
+        let v = serde_json::json!({"id": 9223372036854775807_i64, "tags": ["t"]});
+        let mut a = Log::default();
+        Walker::new(&plan).walk_value(&v, 3, &mut a).unwrap();
+        let mut b = Log::default();
+        Walker::new(&plan)
+            .walk_json(br#"{"id": 9223372036854775807, "tags": ["t"]}"#, 3, &mut b)
+            .unwrap();
+        assert_eq!(a.rows, b.rows);
+        assert_eq!(
+            a.rows[0],
+            "3: id=9223372036854775807 tags[ tags=t ] Name=NULL rec=NULL"
+        );
+    }
+}
