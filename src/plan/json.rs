@@ -75,6 +75,21 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// A scanner over `start..end` of this one's input (both at ASCII bytes,
+    /// such as newlines), reusing its UTF-8 check when the whole input passed.
+    pub fn sub(&self, start: usize, end: usize) -> Scanner<'a> {
+        let bytes = self.bytes.get(start..end).unwrap_or_default();
+        let text = match self.text {
+            Some(t) => t.get(start..end),
+            None => std::str::from_utf8(bytes).ok(),
+        };
+        Scanner {
+            bytes,
+            text,
+            pos: 0,
+        }
+    }
+
     /// The text between `start` and `end` (both on ASCII delimiters).
     #[inline]
     fn slice(&self, start: usize, end: usize) -> Result<&'a str, SyntaxError> {
@@ -427,27 +442,6 @@ impl<'a> Scanner<'a> {
                     self.expect(b',', "',' or '}'")?;
                 }
             }
-        }
-    }
-
-    /// Skips spaces, tabs and carriage returns (not newlines); true when a
-    /// newline or the end of input follows.
-    pub fn at_line_end(&mut self) -> bool {
-        while let Some(b' ' | b'\t' | b'\r') = self.bytes.get(self.pos) {
-            self.pos += 1;
-        }
-        matches!(self.bytes.get(self.pos), None | Some(b'\n'))
-    }
-
-    /// Moves to just after the next `\n` (or the end), for resynchronising on
-    /// the next NDJSON line after a syntax error.
-    pub fn skip_line(&mut self) {
-        match self.bytes[self.pos.min(self.bytes.len())..]
-            .iter()
-            .position(|&b| b == b'\n')
-        {
-            Some(i) => self.pos += i + 1,
-            None => self.pos = self.bytes.len(),
         }
     }
 }

@@ -135,27 +135,29 @@ impl<'p> Walker<'p> {
         sink: &mut S,
     ) -> RowOutcome {
         let mut out = RowOutcome::default();
-        let mut sc = Scanner::new(ndjson);
-        loop {
+        // One UTF-8 check for the whole buffer; each line is then walked as
+        // its own slice, so a broken row can never reach into the next line.
+        let whole = Scanner::new(ndjson);
+        let mut pos = 0;
+        while pos < ndjson.len() {
+            let end = find_newline(ndjson, pos).unwrap_or(ndjson.len());
+            let mut sc = whole.sub(pos, end);
+            pos = end + 1;
             if sc.at_end() {
-                break;
+                continue; // a blank line is not a row
             }
             let row = first_row + out.rows;
-            let row_start = sc.pos();
             out.rows += 1;
             sink.begin_row(row);
             let mut result = self.row(&mut sc, sink);
-            if result.is_ok() && !sc.at_line_end() {
+            if result.is_ok() && !sc.at_end() {
                 result = Err(SyntaxError {
                     offset: sc.pos(),
                     expected: "a newline after the row",
                 }
                 .into());
             }
-            if result.is_err() {
-                sc.skip_line();
-            }
-            match self.finish(result, row, row_start, sink) {
+            match self.finish(result, row, 0, sink) {
                 Ok(()) => out.written += 1,
                 Err(e) => out.errors.push(e),
             }
@@ -448,6 +450,29 @@ impl<'p> Walker<'p> {
             }
         }
     }
+}
+
+/// The position of the next `\n` at or after `from`, eight bytes at a time.
+fn find_newline(bytes: &[u8], from: usize) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(w) ^ (LO * u64::from(b'\n'));
+        let hits = x.wrapping_sub(LO) & !x & HI;
+        if hits != 0 {
+            // The lowest flagged byte is always a true newline.
+            return Some(i + (hits.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    bytes
+        .get(i..)?
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|p| i + p)
 }
 
 fn kind_name(p: Peek) -> &'static str {

@@ -184,7 +184,9 @@ fn message(rec: &PlanRecord, layout: &MessageLayout, bytes: &[u8]) -> Result<Nod
                 Ok(())
             } else {
                 let n = out.len();
-                out.push(one(f, l, kind, r, wt).map_err(|e| idx_err(e, n))?);
+                out.push(
+                    one(f, l, kind, r, wt).map_err(|e| if repeated { idx_err(e, n) } else { e })?,
+                );
                 Ok(())
             }
         };
@@ -425,10 +427,17 @@ fn range(
 
 fn write_record(rec: &PlanRecord, fields: &[Node], out: &mut String) {
     out.push('{');
-    for (i, (f, node)) in rec.fields.iter().zip(fields).enumerate() {
-        if i > 0 {
+    let mut first = true;
+    for (f, node) in rec.fields.iter().zip(fields) {
+        // An absent REQUIRED column with a default value expression was left
+        // for the server to fill: leave its key out, so the row encodes again.
+        if matches!(node, Node::Absent) && f.mode == Mode::Required && f.has_default {
+            continue;
+        }
+        if !first {
             out.push(',');
         }
+        first = false;
         crate::value::write_json_string(&f.name, out);
         out.push(':');
         match (node, &f.kind) {

@@ -1881,61 +1881,6 @@ mod tests {
         assert_eq!(a.to_proto_text(), b.to_proto_text());
     }
 
-    /// Writes the descriptor set and the `.proto` text, and runs
-    /// tests/py/load_descriptor.py on them (Python with `protobuf`, and
-    /// `grpcio-tools` for the `.proto` check). Run with
-    /// `BQCODEC_PYTHON=/path/to/python cargo test -- --ignored python`.
-    #[test]
-    #[ignore = "needs Python with protobuf and grpcio-tools"]
-    fn python_protobuf_loads_the_descriptor() {
-        let python = std::env::var("BQCODEC_PYTHON").unwrap_or_else(|_| "python3".into());
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/py/load_descriptor.py");
-        let dir = std::env::temp_dir().join(format!("bqcodec-proto-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let mut fields = every_type();
-        fields.extend([
-            Field::new("名前", FieldType::String),
-            Field::new("a-b", FieldType::Int64).with_mode(Mode::Repeated),
-            Field::new("a_b", FieldType::Int64),
-            Field::new("aB", FieldType::Int64),
-            Field::new("__", FieldType::Int64),
-            Field::new("_", FieldType::Int64),
-            Field::new("class", FieldType::Int64),
-            Field::record(
-                "a",
-                vec![Field::record("b", vec![Field::new("c d", FieldType::Bool)])],
-            ),
-            Field::record("a_b_rec", vec![Field::new("x", FieldType::Json)])
-                .with_mode(Mode::Repeated),
-        ]);
-        for (i, options) in [
-            DescriptorOptions::default().with_cdc(true),
-            DescriptorOptions::default().with_profile(Profile::Text),
-        ]
-        .iter()
-        .enumerate()
-        {
-            let proto = build_with(fields.clone(), options);
-            let pb = dir.join(format!("set{i}.pb"));
-            let text = dir.join(format!("row{i}.proto"));
-            std::fs::write(&pb, proto.file_descriptor_set_bytes()).expect("write set");
-            std::fs::write(&text, proto.to_proto_text()).expect("write text");
-            let out = std::process::Command::new(&python)
-                .arg(script)
-                .arg(&pb)
-                .arg("--proto")
-                .arg(&text)
-                .output()
-                .expect("python runs");
-            assert!(
-                out.status.success(),
-                "{}\n{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-    }
-
     fn name_strategy() -> impl Strategy<Value = String> {
         // Short names over characters that exercise every rule: letters of
         // both cases, digits, `_`, separators, and non-ASCII letters.
