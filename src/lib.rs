@@ -1,6 +1,9 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "arrow")]
+pub mod arrow;
+pub mod bigtable;
 pub mod error;
 pub mod insert_all;
 pub mod plan;

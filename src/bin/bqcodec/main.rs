@@ -32,6 +32,16 @@ enum Command {
     Encode(EncodeArgs),
     /// Decode encoded rows back to NDJSON in canonical forms.
     Decode(DecodeArgs),
+    /// Continuous export to Bigtable: the EXPORT DATA query or its jobs.insert body.
+    Bigtable {
+        #[command(subcommand)]
+        command: bigtable::BigtableCommand,
+    },
+    /// Continuous export to Pub/Sub: the EXPORT DATA query or its jobs.insert body.
+    Pubsub {
+        #[command(subcommand)]
+        command: bigtable::PubsubCommand,
+    },
     /// Convert one value between its forms.
     ///
     /// `bqcodec value TYPE LITERAL --as FORM` parses LITERAL as TYPE and prints
@@ -69,6 +79,10 @@ enum Command {
 enum Format {
     /// Serialized proto rows, each prefixed by its length as a varint.
     Proto,
+    /// An Arrow IPC stream (schema, record batches, end marker).
+    Arrow,
+    /// tabledata.insertAll request bodies, one JSON body per line.
+    InsertAll,
 }
 
 /// Wire profiles of the protobuf format.
@@ -113,6 +127,17 @@ struct EncodeArgs {
     /// Accept the CDC pseudo-columns _CHANGE_TYPE and _CHANGE_SEQUENCE_NUMBER.
     #[arg(long)]
     cdc: bool,
+    /// insert-all: the templateSuffix (letters, digits, _).
+    #[arg(long, value_name = "SUFFIX")]
+    template_suffix: Option<String>,
+    /// insert-all: check a daily partition decorator against today's
+    /// streaming window (31 days back, 16 ahead); it belongs in the URL.
+    #[arg(long, value_name = "YYYYMMDD")]
+    partition: Option<String>,
+    /// insert-all: each row's insertId: none, hash (SHA-256 of the row's
+    /// JSON), or column:NAME.
+    #[arg(long, value_name = "none|hash|column:NAME", default_value = "none")]
+    insert_id: String,
 }
 
 #[derive(clap::Args)]
@@ -136,6 +161,12 @@ struct DecodeArgs {
 
 #[derive(Subcommand)]
 enum SchemaCommand {
+    /// Print the Arrow schema of a table schema, one field per line.
+    Arrow {
+        /// The table schema file.
+        #[arg(value_name = "SCHEMA.json")]
+        file: String,
+    },
     /// Print the proto2 descriptor of a schema as .proto text.
     Proto {
         /// The table schema file.
@@ -161,6 +192,8 @@ enum SchemaCommand {
     },
 }
 
+mod bigtable;
+mod insert_all;
 mod rows;
 mod schema;
 mod value;
@@ -184,7 +217,12 @@ fn main() -> ExitCode {
             from.as_deref(),
             rounding.as_deref(),
         ),
+        Command::Schema {
+            command: SchemaCommand::Arrow { file },
+        } => schema::schema_arrow(&file),
         Command::Encode(args) => rows::encode(&args),
+        Command::Bigtable { command } => bigtable::bigtable(&command),
+        Command::Pubsub { command } => bigtable::pubsub(&command),
         Command::Decode(args) => rows::decode(&args),
         Command::Schema {
             command:

@@ -52,7 +52,11 @@ pub(crate) fn encode(args: &EncodeArgs) -> ExitCode {
         Ok(o) => o,
         Err(e) => return fail(e),
     };
-    let Format::Proto = args.format;
+    match args.format {
+        Format::Arrow => return encode_arrow(args, &schema, options),
+        Format::InsertAll => return crate::insert_all::encode(args),
+        Format::Proto => {}
+    }
     let writer =
         match ProtoWriter::new(&schema, descriptor_options(args.profile, args.cdc), options) {
             Ok(w) => w,
@@ -137,7 +141,15 @@ pub(crate) fn decode(args: &DecodeArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
-    let Format::Proto = args.format;
+    match args.format {
+        Format::Arrow => return decode_arrow(args, &schema),
+        Format::InsertAll => {
+            return fail(
+                "decode --format insert-all: not supported (decode reads proto rows or an Arrow stream)",
+            );
+        }
+        Format::Proto => {}
+    }
     let writer = match ProtoWriter::new(
         &schema,
         descriptor_options(args.profile, args.cdc),
@@ -205,4 +217,98 @@ pub(crate) fn read_varint(bytes: &[u8]) -> Option<(u64, usize)> {
         }
     }
     None
+}
+
+fn encode_arrow(
+    args: &EncodeArgs,
+    schema: &bqcodec::TableSchema,
+    options: bqcodec::plan::WalkOptions,
+) -> ExitCode {
+    use bqcodec::arrow::{ArrowWriter, ipc::ipc_stream};
+    use bqcodec::plan::Plan;
+    let plan = match Plan::compile(schema, options.with_cdc(args.cdc)) {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
+    let mut writer = match ArrowWriter::new(&plan) {
+        Ok(w) => w,
+        Err(e) => return fail(e),
+    };
+    let input = match open_input(&args.input) {
+        Ok(i) => i,
+        Err(e) => return fail(e),
+    };
+    let mut rows = 0usize;
+    let mut bad = 0usize;
+    let stderr = std::io::stderr();
+    let read = for_each_chunk(input, |chunk| {
+        let outcome = writer.push_ndjson(chunk);
+        rows += outcome.rows;
+        bad += outcome.errors.len();
+        let mut err = stderr.lock();
+        for e in &outcome.errors {
+            let _ = writeln!(err, "{e}");
+        }
+    });
+    if let Err(e) = read {
+        return fail(format!("{}: cannot read: {e}", args.input));
+    }
+    if bad == 0 || args.skip_invalid {
+        let schema = writer.schema();
+        let batches = match writer.finish() {
+            Ok(b) => b,
+            Err(e) => return fail(format!("arrow: {e}")),
+        };
+        let bytes = match ipc_stream(&schema, &batches) {
+            Ok(b) => b,
+            Err(e) => return fail(format!("arrow: {e}")),
+        };
+        let written = open_output(&args.output).and_then(|mut w| {
+            w.write_all(&bytes)
+                .and_then(|()| w.flush())
+                .map_err(|e| format!("{}: cannot write: {e}", args.output))
+        });
+        if let Err(e) = written {
+            return fail(e);
+        }
+    }
+    if bad > 0 {
+        eprintln!("{bad} of {rows} rows rejected");
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn decode_arrow(args: &DecodeArgs, schema: &bqcodec::TableSchema) -> ExitCode {
+    use bqcodec::arrow::decode_ipc_stream;
+    use bqcodec::plan::{Plan, WalkOptions};
+    let plan = match Plan::compile(schema, WalkOptions::new().with_cdc(args.cdc)) {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
+    let mut data = Vec::new();
+    let read = open_input(&args.input).and_then(|mut i| {
+        i.read_to_end(&mut data)
+            .map_err(|e| format!("{}: cannot read: {e}", args.input))
+    });
+    if let Err(e) = read {
+        return fail(e);
+    }
+    match decode_ipc_stream(&plan, &data) {
+        Ok(rows) => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            for r in rows {
+                if writeln!(out, "{r}").is_err() {
+                    return fail("stdout: cannot write");
+                }
+            }
+            if out.flush().is_err() {
+                return fail("stdout: cannot write");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(format!("arrow: {e}")),
+    }
 }

@@ -58,3 +58,24 @@ pub(crate) fn schema_check(files: &[String]) -> ExitCode {
         ExitCode::from(1)
     }
 }
+
+pub(crate) fn schema_arrow(file: &str) -> ExitCode {
+    use bqcodec::arrow::{SchemaOptions, describe_schema, table_to_arrow_schema};
+    let schema = match load_schema(file) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    match table_to_arrow_schema(&schema, &SchemaOptions::default()) {
+        Ok(arrow) => {
+            print!("{}", describe_schema(&arrow));
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(
+            e.problems
+                .iter()
+                .map(|p| format!("{file}: {p}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+    }
+}

@@ -1,0 +1,395 @@
+//! Where rows go: the table, a partition decorator, a template suffix.
+//!
+//! Rules, from "Use the legacy streaming API"
+//! (<https://cloud.google.com/bigquery/docs/streaming-data-into-bigquery>):
+//! - **Partition decorators**: `table$YYYYMMDD` in the `tableId`. "When
+//!   streaming using a partition decorator, you can stream to partitions
+//!   within the last 31 days in the past and 16 days in the future relative
+//!   to the current date, based on current UTC time", and "streaming using a
+//!   partition decorator is only supported for daily partitioned tables. It
+//!   is not supported for hourly, monthly, or yearly partitioned tables." So
+//!   `$YYYYMMDDHH`, `$YYYYMM` and `$YYYY` are rejected with that reason. The
+//!   window is read as inclusive at both ends (today − 31 … today + 16);
+//!   today's UTC date comes from the caller — the core has no clock.
+//! - **Template suffixes**: "must contain only letters (a-z, A-Z), numbers
+//!   (0-9), or underscores (_). The maximum combined length of the table name
+//!   and the table suffix is 1024 characters."
+//! - **Table IDs** (REST `TableReference`): Unicode letters, marks, numbers,
+//!   connector and dash punctuation, and spaces, at most 1,024 characters.
+//!   Checked here only for what would break the request path: empty, too
+//!   long, control characters, `$` outside a decorator, `/`.
+//!
+//! A template suffix together with a partition decorator is rejected: the
+//! docs describe neither the combination nor which table the decorator would
+//! apply to.
+
+use std::fmt;
+
+use crate::error::ValueError;
+use crate::value::civil::Date;
+
+/// The most days in the past a decorator may name.
+pub const PARTITION_DAYS_PAST: i32 = 31;
+/// The most days in the future a decorator may name.
+pub const PARTITION_DAYS_FUTURE: i32 = 16;
+/// The maximum length of table name + template suffix, in characters.
+pub const MAX_TABLE_AND_SUFFIX_CHARS: usize = 1024;
+
+/// A validated `templateSuffix`: 1 … 1023 ASCII letters, digits or
+/// underscores (the table name takes at least one of the 1,024 characters).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TemplateSuffix(String);
+
+impl TemplateSuffix {
+    /// Validates a suffix. Rejects the empty string, any character other
+    /// than `a-z A-Z 0-9 _`, and more than 1,023 characters.
+    ///
+    /// ```
+    /// use bqcodec::insert_all::TemplateSuffix;
+    /// assert!(TemplateSuffix::new("_20240101").is_ok());
+    /// assert!(TemplateSuffix::new("-x").is_err());
+    /// ```
+    pub fn new(suffix: &str) -> Result<Self, ValueError> {
+        const EXPECTED: &str =
+            "a template suffix of 1 … 1023 letters (a-z, A-Z), digits (0-9) or underscores (_)";
+        if suffix.is_empty()
+            || suffix.len() >= MAX_TABLE_AND_SUFFIX_CHARS
+            || !suffix
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            return Err(ValueError::invalid(EXPECTED, suffix));
+        }
+        Ok(TemplateSuffix(suffix.to_owned()))
+    }
+
+    /// The suffix.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Checks the combined length with a table name: at most 1,024
+    /// characters.
+    pub fn check_with_table(&self, table: &str) -> Result<(), ValueError> {
+        let n = table.chars().count() + self.0.len();
+        if n > MAX_TABLE_AND_SUFFIX_CHARS {
+            return Err(ValueError::out_of_range(
+                "a table name and template suffix of at most 1024 characters together",
+                &format!("{table}{}", self.0),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for TemplateSuffix {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A daily partition decorator (`$YYYYMMDD`), checked against the streaming
+/// window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PartitionDecorator(Date);
+
+impl PartitionDecorator {
+    /// The partition of `date`, given today's UTC date. Rejects a date more
+    /// than 31 days before or 16 days after `today`.
+    pub fn new(date: Date, today: Date) -> Result<Self, ValueError> {
+        let delta = i64::from(date.days()) - i64::from(today.days());
+        if delta < -i64::from(PARTITION_DAYS_PAST) || delta > i64::from(PARTITION_DAYS_FUTURE) {
+            return Err(ValueError::out_of_range(
+                format!(
+                    "a partition within 31 days before and 16 days after today ({today}) for streaming"
+                ),
+                &date.to_string(),
+            ));
+        }
+        Ok(PartitionDecorator(date))
+    }
+
+    /// Parses the part after `$`: `YYYYMMDD`, given today's UTC date.
+    /// Rejects hourly (`YYYYMMDDHH`), monthly (`YYYYMM`) and yearly
+    /// (`YYYY`) decorators — streaming does not support them — anything
+    /// that is not a valid date, and dates outside the window.
+    ///
+    /// ```
+    /// use bqcodec::insert_all::PartitionDecorator;
+    /// use bqcodec::value::civil::Date;
+    /// let today = Date::from_ymd(2024, 3, 1)?;
+    /// assert_eq!(PartitionDecorator::parse("20240130", today)?.to_string(), "20240130");
+    /// assert!(PartitionDecorator::parse("20240129", today).is_err()); // 32 days back
+    /// assert!(PartitionDecorator::parse("2024030112", today).is_err()); // hourly
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
+    pub fn parse(text: &str, today: Date) -> Result<Self, ValueError> {
+        const EXPECTED: &str = "a daily partition decorator YYYYMMDD";
+        if !text.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ValueError::invalid(EXPECTED, text));
+        }
+        let kind = match text.len() {
+            8 => None,
+            10 => Some("hourly"),
+            6 => Some("monthly"),
+            4 => Some("yearly"),
+            _ => return Err(ValueError::invalid(EXPECTED, text)),
+        };
+        if let Some(kind) = kind {
+            return Err(ValueError::invalid(
+                format!(
+                    "{EXPECTED} (streaming with a decorator supports only daily partitioned tables; this is a {kind} decorator)"
+                ),
+                text,
+            ));
+        }
+        let num = |r: std::ops::Range<usize>| -> Result<u32, ValueError> {
+            text.get(r)
+                .and_then(|s| s.parse::<u32>().ok())
+                .ok_or_else(|| ValueError::invalid(EXPECTED, text))
+        };
+        let year = i32::try_from(num(0..4)?).map_err(|_| ValueError::invalid(EXPECTED, text))?;
+        let date = Date::from_ymd(year, num(4..6)?, num(6..8)?)
+            .map_err(|_| ValueError::invalid(format!("{EXPECTED} naming a valid date"), text))?;
+        PartitionDecorator::new(date, today)
+    }
+
+    /// The partition's date.
+    pub fn date(self) -> Date {
+        self.0
+    }
+}
+
+impl fmt::Display for PartitionDecorator {
+    /// `YYYYMMDD`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (y, m, d) = self.0.ymd();
+        write!(f, "{y:04}{m:02}{d:02}")
+    }
+}
+
+/// The table an insertAll request goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InsertAllTarget {
+    project: String,
+    dataset: String,
+    table: String,
+    partition: Option<PartitionDecorator>,
+}
+
+impl InsertAllTarget {
+    /// A target table. Rejects an empty part, more than 1,024 characters, and
+    /// characters that would break the request path (control characters,
+    /// `/`, `$`); a project may also not contain `.`, a dataset only
+    /// letters, digits and `_`.
+    pub fn new(project: &str, dataset: &str, table: &str) -> Result<Self, ValueError> {
+        check_part("a project ID", project, |c| {
+            c.is_ascii_alphanumeric() || matches!(c, '-' | ':' | '.')
+        })?;
+        check_part("a dataset ID of letters, digits and _", dataset, |c| {
+            c.is_ascii_alphanumeric() || c == '_'
+        })?;
+        check_part("a table ID", table, |c| {
+            !c.is_control() && !matches!(c, '/' | '$' | '`' | '\\')
+        })?;
+        Ok(InsertAllTarget {
+            project: project.to_owned(),
+            dataset: dataset.to_owned(),
+            table: table.to_owned(),
+            partition: None,
+        })
+    }
+
+    /// Parses `project.dataset.table[$YYYYMMDD]` (the project may be
+    /// domain-scoped, `example.com:proj`), given today's UTC date for the
+    /// decorator.
+    pub fn parse(text: &str, today: Date) -> Result<Self, ValueError> {
+        let (name, decorator) = match text.split_once('$') {
+            Some((n, d)) => (n, Some(d)),
+            None => (text, None),
+        };
+        let bad = || ValueError::invalid("a table as project.dataset.table[$YYYYMMDD]", text);
+        // Split from the right: dataset and table IDs hold no '.', a
+        // domain-scoped project ("example.com:proj") may.
+        let mut parts = name.rsplitn(3, '.');
+        let (Some(table), Some(dataset), Some(project)) =
+            (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(bad());
+        };
+        let mut t = InsertAllTarget::new(project, dataset, table)?;
+        if let Some(d) = decorator {
+            t.partition = Some(PartitionDecorator::parse(d, today)?);
+        }
+        Ok(t)
+    }
+
+    /// Sets the partition decorator.
+    pub fn with_partition(mut self, partition: PartitionDecorator) -> Self {
+        self.partition = Some(partition);
+        self
+    }
+
+    /// The project ID.
+    pub fn project(&self) -> &str {
+        &self.project
+    }
+
+    /// The dataset ID.
+    pub fn dataset(&self) -> &str {
+        &self.dataset
+    }
+
+    /// The table ID, without decorator.
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    /// The partition decorator, if any.
+    pub fn partition(&self) -> Option<PartitionDecorator> {
+        self.partition
+    }
+
+    /// The `tableId` the request names: `table` or `table$YYYYMMDD`.
+    pub fn table_id(&self) -> String {
+        match self.partition {
+            Some(p) => format!("{}${p}", self.table),
+            None => self.table.clone(),
+        }
+    }
+
+    /// Checks that `suffix` may be used with this target: combined length,
+    /// and no partition decorator at the same time.
+    pub fn check_template_suffix(&self, suffix: &TemplateSuffix) -> Result<(), ValueError> {
+        if self.partition.is_some() {
+            return Err(ValueError::invalid(
+                "either a template suffix or a partition decorator, not both",
+                &format!("{}${}", self.table_id(), suffix),
+            ));
+        }
+        suffix.check_with_table(&self.table)
+    }
+
+    /// The REST path of the call, relative to `https://bigquery.googleapis.com/bigquery/v2/`:
+    /// `projects/P/datasets/D/tables/T/insertAll`, each part percent-encoded
+    /// (RFC 3986: everything but unreserved characters; `$` becomes `%24`).
+    pub fn path(&self) -> String {
+        format!(
+            "projects/{}/datasets/{}/tables/{}/insertAll",
+            percent_encode(&self.project),
+            percent_encode(&self.dataset),
+            percent_encode(&self.table_id())
+        )
+    }
+}
+
+fn check_part(what: &'static str, part: &str, ok: impl Fn(char) -> bool) -> Result<(), ValueError> {
+    if part.is_empty() || part.chars().count() > 1024 || !part.chars().all(ok) {
+        return Err(ValueError::invalid(what, part));
+    }
+    Ok(())
+}
+
+/// Percent-encodes a path segment: every byte outside RFC 3986's unreserved
+/// set (`A-Z a-z 0-9 - . _ ~`) as `%XX`.
+pub(crate) fn percent_encode(s: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> Date {
+        Date::from_ymd(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn window_is_31_back_16_ahead_inclusive() {
+        let today = date(2024, 3, 1);
+        // 2024 is a leap year: Feb has 29 days. today − 31 = 2024-01-30.
+        assert!(PartitionDecorator::parse("20240130", today).is_ok());
+        assert!(PartitionDecorator::parse("20240129", today).is_err());
+        // today + 16 = 2024-03-17.
+        assert!(PartitionDecorator::parse("20240317", today).is_ok());
+        let e = PartitionDecorator::parse("20240318", today).unwrap_err();
+        assert!(e.is_out_of_range());
+        assert!(e.to_string().contains("2024-03-01"), "{e}");
+        assert!(PartitionDecorator::parse("20240301", today).is_ok());
+    }
+
+    #[test]
+    fn only_daily_decorators() {
+        let today = date(2024, 3, 1);
+        for (d, kind) in [
+            ("2024030100", "hourly"),
+            ("202403", "monthly"),
+            ("2024", "yearly"),
+        ] {
+            let e = PartitionDecorator::parse(d, today).unwrap_err().to_string();
+            assert!(e.contains(kind), "{e}");
+        }
+        for d in [
+            "20240230",
+            "2024031",
+            "2024-03-01",
+            "",
+            "20241301",
+            "２０２４０３０１",
+        ] {
+            assert!(PartitionDecorator::parse(d, today).is_err(), "{d}");
+        }
+    }
+
+    #[test]
+    fn template_suffix_rules() {
+        assert!(TemplateSuffix::new("").is_err());
+        assert!(TemplateSuffix::new("a-b").is_err());
+        assert!(TemplateSuffix::new("é").is_err());
+        assert!(TemplateSuffix::new(&"a".repeat(1023)).is_ok());
+        assert!(TemplateSuffix::new(&"a".repeat(1024)).is_err());
+        let s = TemplateSuffix::new(&"a".repeat(1000)).unwrap();
+        assert!(s.check_with_table(&"t".repeat(24)).is_ok());
+        assert!(s.check_with_table(&"t".repeat(25)).is_err());
+        // Characters, not bytes.
+        assert!(s.check_with_table(&"é".repeat(24)).is_ok());
+    }
+
+    #[test]
+    fn targets_and_paths() {
+        let today = date(2024, 3, 1);
+        let t = InsertAllTarget::parse("my-proj.ds_1.events$20240301", today).unwrap();
+        assert_eq!(t.table_id(), "events$20240301");
+        assert_eq!(
+            t.path(),
+            "projects/my-proj/datasets/ds_1/tables/events%2420240301/insertAll"
+        );
+        let t = InsertAllTarget::parse("example.com:proj.ds.my table", today).unwrap();
+        assert_eq!(t.project(), "example.com:proj");
+        assert_eq!(
+            t.path(),
+            "projects/example.com%3Aproj/datasets/ds/tables/my%20table/insertAll"
+        );
+        assert!(InsertAllTarget::parse("p.d", today).is_err());
+        assert!(InsertAllTarget::parse("p.d-x.t", today).is_err());
+        assert!(InsertAllTarget::parse("p.d.t/x", today).is_err());
+        assert!(InsertAllTarget::parse("p.d.t$20240101", today).is_err());
+        let t = InsertAllTarget::parse("p.d.t$20240301", today).unwrap();
+        let s = TemplateSuffix::new("_x").unwrap();
+        assert!(t.check_template_suffix(&s).is_err());
+        let t = InsertAllTarget::parse("p.d.t", today).unwrap();
+        assert!(t.check_template_suffix(&s).is_ok());
+    }
+}
