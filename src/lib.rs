@@ -9,6 +9,7 @@ pub mod insert_all;
 pub mod plan;
 pub mod proto;
 pub mod schema;
+pub mod transport;
 pub mod value;
 
 pub use error::{FieldPath, RowError, SchemaError, SchemaProblem, ValueError};

@@ -1,0 +1,1112 @@
+//! The append planner: encoded rows in, [`AppendRowsRequest`]s out, each
+//! under the request size limit, with the writer schema, offsets, trace id
+//! and missing-value interpretations set as the AppendRows contract asks.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use prost::Message;
+use prost::encoding::encoded_len_varint;
+
+use super::messages::{
+    AppendRowsRequest, ArrowData, ArrowRecordBatch, ArrowSchema, MissingValueInterpretation,
+    ProtoData, ProtoRowsMessage, ProtoSchema, Rows,
+};
+use super::stream::WriteStreamName;
+use crate::error::{FieldPath, RowError, ValueError};
+
+/// The AppendRows request limit: "The size of a single AppendRowsRequest
+/// must be less than 10 MB" (storage.proto, `AppendRowsRequest`). Read as
+/// 10 000 000 bytes, the smaller reading of "MB".
+pub const APPEND_ROWS_LIMIT: usize = 10_000_000;
+
+/// The default margin kept below [`APPEND_ROWS_LIMIT`] (16 KiB).
+///
+/// The planner measures the protobuf message exactly
+/// (`prost::Message::encoded_len`). What it cannot see is what the
+/// transport adds around the message: gRPC's 5-byte message prefix
+/// (compressed flag and length) and whatever a proxy or the REST/JSON
+/// mapping adds. The service documents the limit on the request, not on
+/// the frame, so the margin is only insurance; 16 KiB costs 0.16 % of a
+/// request. Set it with [`AppendOptions::with_margin`].
+pub const DEFAULT_FRAMING_MARGIN: usize = 16 * 1024;
+
+/// The writer schema of a connection: what `writer_schema` carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriterSchema {
+    /// An encoded `DescriptorProto`:
+    /// [`ProtoSchema::descriptor_proto_bytes`](crate::proto::ProtoSchema::descriptor_proto_bytes),
+    /// sent byte for byte.
+    Proto(Vec<u8>),
+    /// An Arrow schema as one IPC message
+    /// (`bqcodec::arrow::ipc::serialize_schema` with feature `arrow`).
+    Arrow(Vec<u8>),
+}
+
+impl WriterSchema {
+    fn format(&self) -> &'static str {
+        match self {
+            WriterSchema::Proto(_) => "protobuf",
+            WriterSchema::Arrow(_) => "Arrow",
+        }
+    }
+}
+
+/// How the planner builds requests. Every option's default is in its doc.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AppendOptions {
+    limit: usize,
+    margin: usize,
+    trace_id: Option<String>,
+    default_missing: Option<MissingValueInterpretation>,
+    missing: BTreeMap<String, MissingValueInterpretation>,
+    offsets: bool,
+    start_offset: i64,
+}
+
+impl Default for AppendOptions {
+    fn default() -> Self {
+        AppendOptions::new()
+    }
+}
+
+impl AppendOptions {
+    /// The defaults: limit [`APPEND_ROWS_LIMIT`], margin
+    /// [`DEFAULT_FRAMING_MARGIN`], no trace id, no missing-value
+    /// interpretations (the service then reads a missing value as NULL),
+    /// offsets on for created streams starting at 0.
+    pub fn new() -> Self {
+        AppendOptions {
+            limit: APPEND_ROWS_LIMIT,
+            margin: DEFAULT_FRAMING_MARGIN,
+            trace_id: None,
+            default_missing: None,
+            missing: BTreeMap::new(),
+            offsets: true,
+            start_offset: 0,
+        }
+    }
+
+    /// The request limit in bytes (default [`APPEND_ROWS_LIMIT`]); lower it
+    /// to cut smaller requests. Values above the default are clamped to it.
+    pub fn with_limit(mut self, limit: usize) -> Self {
+        self.limit = limit.min(APPEND_ROWS_LIMIT);
+        self
+    }
+
+    /// The bytes kept free below the limit for framing (default
+    /// [`DEFAULT_FRAMING_MARGIN`]); every request's `encoded_len()` is at
+    /// most `limit - margin`.
+    pub fn with_margin(mut self, margin: usize) -> Self {
+        self.margin = margin;
+        self
+    }
+
+    /// `trace_id`, sent on the first request of each connection (the
+    /// service reads only that one; storage.proto).
+    pub fn with_trace_id(mut self, trace_id: impl Into<String>) -> Self {
+        self.trace_id = Some(trace_id.into());
+        self
+    }
+
+    /// `default_missing_value_interpretation`, sent on every request.
+    /// (The service keeps it for the rest of the connection; sending it
+    /// each time keeps a request resent on a new connection correct.)
+    pub fn with_default_missing_value_interpretation(
+        mut self,
+        interpretation: MissingValueInterpretation,
+    ) -> Self {
+        self.default_missing = Some(interpretation);
+        self
+    }
+
+    /// One entry of `missing_value_interpretations` (a top-level column
+    /// name; the service takes no nested paths), sent on every request
+    /// (the map applies to one request only).
+    pub fn with_missing_value_interpretation(
+        mut self,
+        column: impl Into<String>,
+        interpretation: MissingValueInterpretation,
+    ) -> Self {
+        self.missing.insert(column.into(), interpretation);
+        self
+    }
+
+    /// Sends no offsets on a created stream either (at-least-once appends
+    /// to a COMMITTED stream). The `_default` stream never gets offsets.
+    pub fn without_offsets(mut self) -> Self {
+        self.offsets = false;
+        self
+    }
+
+    /// The offset of the first planned row on a created stream (default 0:
+    /// a new stream). Use the stream's row count to go on writing to a
+    /// stream that already has rows.
+    pub fn with_start_offset(mut self, offset: i64) -> Self {
+        self.start_offset = offset;
+        self
+    }
+
+    /// The largest `encoded_len()` of a planned request: limit - margin
+    /// (0 when the margin is larger).
+    pub fn max_request_bytes(&self) -> usize {
+        self.limit.saturating_sub(self.margin)
+    }
+}
+
+/// One planned AppendRows request and, for each of its rows, the caller's
+/// input row index.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedAppend {
+    request: AppendRowsRequest,
+    input_rows: Vec<usize>,
+    schema: Arc<WriterSchema>,
+    trace_id: Option<String>,
+}
+
+impl PlannedAppend {
+    /// The request, ready to send on the connection it was planned for.
+    pub fn request(&self) -> &AppendRowsRequest {
+        &self.request
+    }
+
+    /// Takes the request.
+    pub fn into_request(self) -> AppendRowsRequest {
+        self.request
+    }
+
+    /// The request's encoded bytes.
+    pub fn encode(&self) -> Vec<u8> {
+        self.request.encode_to_vec()
+    }
+
+    /// The request's encoded length.
+    pub fn encoded_len(&self) -> usize {
+        self.request.encoded_len()
+    }
+
+    /// The same request with the writer schema and trace id set, for
+    /// sending as the first request of a new connection (after a
+    /// reconnect). The planner keeps room for the schema in every request,
+    /// so this one is under the limit too.
+    pub fn request_for_new_connection(&self) -> AppendRowsRequest {
+        let mut request = self.request.clone();
+        attach_schema(&mut request, &self.schema);
+        if let Some(t) = &self.trace_id {
+            request.trace_id.clone_from(t);
+        }
+        request
+    }
+
+    /// True when the request carries the writer schema.
+    pub fn carries_writer_schema(&self) -> bool {
+        match &self.request.rows {
+            Some(Rows::ProtoRows(d)) => d.writer_schema.is_some(),
+            Some(Rows::ArrowRows(d)) => d.writer_schema.is_some(),
+            None => false,
+        }
+    }
+
+    /// The offset the request appends at (`None` on `_default` or with
+    /// offsets off).
+    pub fn offset(&self) -> Option<i64> {
+        self.request.offset
+    }
+
+    /// Rows in the request.
+    pub fn len(&self) -> usize {
+        self.input_rows.len()
+    }
+
+    /// True when the request has no rows (never for a planned request).
+    pub fn is_empty(&self) -> bool {
+        self.input_rows.is_empty()
+    }
+
+    /// The input index of the request's row `i` (a `RowError.index`).
+    pub fn input_row(&self, i: usize) -> Option<usize> {
+        self.input_rows.get(i).copied()
+    }
+
+    /// Every row's input index, in request order.
+    pub fn input_rows(&self) -> &[usize] {
+        &self.input_rows
+    }
+}
+
+/// An Arrow record batch already serialized as one IPC message, with each
+/// row's input index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArrowRows {
+    /// The batch as one IPC message (`ipc::serialize_record_batch`).
+    pub serialized_record_batch: Vec<u8>,
+    /// `input_rows[i]` is the input index of the batch's row `i`.
+    pub input_rows: Vec<usize>,
+}
+
+/// A batch the planner could not fit and cannot split (serialized Arrow
+/// bytes with more than one row).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the Arrow batch of input rows {first_row}..={last_row} makes a {encoded_len}-byte request, \
+     above the {max}-byte limit: cut smaller batches (ArrowWriter::with_max_bytes)"
+)]
+pub struct OversizedBatch {
+    /// The batch's first input row.
+    pub first_row: usize,
+    /// The batch's last input row.
+    pub last_row: usize,
+    /// The batch's rows.
+    pub rows: usize,
+    /// The request's encoded length with the writer schema.
+    pub encoded_len: usize,
+    /// The limit ([`AppendOptions::max_request_bytes`]).
+    pub max: usize,
+}
+
+/// What a planning call produced.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AppendPlan {
+    /// The requests, in order; send them in this order on one connection.
+    pub requests: Vec<PlannedAppend>,
+    /// Rows that alone make a request above the limit
+    /// ([`ValueError::TooLong`]: `max` is the limit, `length` the request's
+    /// encoded length with that row alone and the writer schema, unit
+    /// `"bytes"`). They are in no request and take no offset.
+    pub rejected: Vec<RowError>,
+    /// Arrow batches too large that could not be split.
+    pub oversized_batches: Vec<OversizedBatch>,
+}
+
+/// Plans the AppendRows requests of one stream and one connection.
+///
+/// - **Size.** Rows are packed in order into requests whose
+///   `encoded_len()` (the real prost message, not an estimate) is at most
+///   [`AppendOptions::max_request_bytes`]. Room for the writer schema is
+///   kept in every request, so any request can be resent first on a new
+///   connection ([`PlannedAppend::request_for_new_connection`]).
+/// - **Writer schema.** On the first request of the connection and the
+///   first after [`set_writer_schema`](Self::set_writer_schema) or
+///   [`new_connection`](Self::new_connection); never otherwise.
+/// - **write_stream.** On every request (allowed: "if provided for
+///   subsequent requests, it must match"; storage.proto); it costs a few
+///   dozen bytes and makes every request self-describing.
+/// - **Offsets.** On a created stream (COMMITTED, PENDING, BUFFERED), each
+///   request's offset is the number of rows planned before it (from
+///   [`AppendOptions::with_start_offset`]): exactly-once appends. Never on
+///   `_default` (the service rejects it there).
+/// - **Missing values.** The interpretations of the options on every
+///   request.
+///
+/// ```
+/// use bqcodec::transport::{AppendOptions, AppendPlanner, WriteStreamName, WriterSchema};
+/// let stream = WriteStreamName::parse("projects/p/datasets/d/tables/t/streams/s1")?;
+/// let schema = WriterSchema::Proto(vec![0x0a, 0x01, b'R']); // DescriptorProto{name: "R"}
+/// let mut planner = AppendPlanner::new(stream, schema, AppendOptions::new().with_limit(70).with_margin(0))?;
+/// let rows: Vec<(usize, Vec<u8>)> = (0..10).map(|i| (i, vec![0x08, i as u8])).collect();
+/// let plan = planner.plan_rows(rows.iter().map(|(i, r)| (*i, r.as_slice())));
+/// assert!(plan.requests.len() > 1);
+/// assert!(plan.requests.iter().all(|r| r.encoded_len() <= 70));
+/// assert_eq!(plan.requests[0].offset(), Some(0));
+/// assert!(plan.requests[0].carries_writer_schema());
+/// assert!(!plan.requests[1].carries_writer_schema());
+/// assert_eq!(plan.requests[1].offset(), Some(plan.requests[0].len() as i64));
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct AppendPlanner {
+    stream: WriteStreamName,
+    schema: Arc<WriterSchema>,
+    options: AppendOptions,
+    next_offset: i64,
+    schema_pending: bool,
+}
+
+impl AppendPlanner {
+    /// A planner for `stream`, rows written with `schema`.
+    ///
+    /// Rejects an offset option on `_default`
+    /// ([`with_start_offset`](AppendOptions::with_start_offset) other than
+    /// 0), a negative start offset, a `MISSING_VALUE_INTERPRETATION_UNSPECIFIED`
+    /// interpretation (the service rejects it), an empty column name in
+    /// the map, and a limit with no room for the request envelope and
+    /// writer schema.
+    pub fn new(
+        stream: WriteStreamName,
+        schema: WriterSchema,
+        options: AppendOptions,
+    ) -> Result<Self, ValueError> {
+        if options.start_offset < 0 {
+            return Err(ValueError::out_of_range(
+                "a start offset ≥ 0",
+                &options.start_offset.to_string(),
+            ));
+        }
+        if stream.is_default() && options.start_offset != 0 {
+            return Err(ValueError::invalid(
+                "no offset on the _default stream (offsets need a created stream)",
+                &options.start_offset.to_string(),
+            ));
+        }
+        let unspecified =
+            |m: &MissingValueInterpretation| *m == MissingValueInterpretation::Unspecified;
+        if options.default_missing.as_ref().is_some_and(unspecified)
+            || options.missing.values().any(unspecified)
+        {
+            return Err(ValueError::invalid(
+                "a missing value interpretation of NULL_VALUE or DEFAULT_VALUE",
+                "MISSING_VALUE_INTERPRETATION_UNSPECIFIED",
+            ));
+        }
+        if options.missing.keys().any(String::is_empty) {
+            return Err(ValueError::invalid(
+                "a top-level column name in missing_value_interpretations",
+                "",
+            ));
+        }
+        let next_offset = options.start_offset;
+        let planner = AppendPlanner {
+            stream,
+            schema: Arc::new(schema),
+            options,
+            next_offset,
+            schema_pending: true,
+        };
+        planner.check_envelope()?;
+        Ok(planner)
+    }
+
+    fn check_envelope(&self) -> Result<(), ValueError> {
+        let empty = match &*self.schema {
+            WriterSchema::Proto(_) => self.proto_request(Vec::new(), true),
+            WriterSchema::Arrow(_) => self.arrow_request(Vec::new(), true),
+        };
+        let len = empty.encoded_len();
+        let max = self.options.max_request_bytes();
+        if len >= max {
+            return Err(ValueError::TooLong {
+                max: to_u64(max),
+                length: to_u64(len),
+                unit: "bytes (a request with the writer schema and no rows)",
+            });
+        }
+        Ok(())
+    }
+
+    /// The stream.
+    pub fn stream(&self) -> &WriteStreamName {
+        &self.stream
+    }
+
+    /// The options.
+    pub fn options(&self) -> &AppendOptions {
+        &self.options
+    }
+
+    /// The writer schema.
+    pub fn writer_schema(&self) -> &WriterSchema {
+        &self.schema
+    }
+
+    /// The offset the next planned row gets (`None` when offsets are not
+    /// sent).
+    pub fn next_offset(&self) -> Option<i64> {
+        self.uses_offsets().then_some(self.next_offset)
+    }
+
+    /// Sets the next offset (after an `OUT_OF_RANGE` or a resync with the
+    /// stream's row count). Rejects a negative offset and any offset on a
+    /// stream without offsets.
+    pub fn set_next_offset(&mut self, offset: i64) -> Result<(), ValueError> {
+        if !self.uses_offsets() {
+            return Err(ValueError::invalid(
+                "no offset (the _default stream, or offsets turned off)",
+                &offset.to_string(),
+            ));
+        }
+        if offset < 0 {
+            return Err(ValueError::out_of_range(
+                "an offset ≥ 0",
+                &offset.to_string(),
+            ));
+        }
+        self.next_offset = offset;
+        Ok(())
+    }
+
+    /// A new writer schema (rows encoded with a recompiled schema, e.g.
+    /// after an `updated_schema`): the next request carries it. Rejects a
+    /// schema of the other format (a connection keeps one format) and one
+    /// that leaves no room for rows.
+    pub fn set_writer_schema(&mut self, schema: WriterSchema) -> Result<(), ValueError> {
+        if std::mem::discriminant(&schema) != std::mem::discriminant(&*self.schema) {
+            return Err(ValueError::invalid(
+                format!(
+                    "a {} writer schema (the connection's format)",
+                    self.schema.format()
+                ),
+                schema.format(),
+            ));
+        }
+        let old = std::mem::replace(&mut self.schema, Arc::new(schema));
+        if let Err(e) = self.check_envelope() {
+            self.schema = old;
+            return Err(e);
+        }
+        self.schema_pending = true;
+        Ok(())
+    }
+
+    /// The next request opens a new connection: it carries the writer
+    /// schema and trace id again.
+    pub fn new_connection(&mut self) {
+        self.schema_pending = true;
+    }
+
+    fn uses_offsets(&self) -> bool {
+        self.options.offsets && !self.stream.is_default()
+    }
+
+    /// The request envelope: everything but the rows.
+    fn envelope(&self, with_schema: bool) -> AppendRowsRequest {
+        AppendRowsRequest {
+            write_stream: self.stream.as_str().to_owned(),
+            offset: self.next_offset(),
+            rows: None,
+            trace_id: match (&self.options.trace_id, with_schema) {
+                (Some(t), true) => t.clone(),
+                _ => String::new(),
+            },
+            missing_value_interpretations: self
+                .options
+                .missing
+                .iter()
+                .map(|(k, v)| (k.clone(), *v as i32))
+                .collect(),
+            default_missing_value_interpretation: self
+                .options
+                .default_missing
+                .map_or(0, |m| m as i32),
+        }
+    }
+
+    fn proto_request(&self, rows: Vec<Vec<u8>>, with_schema: bool) -> AppendRowsRequest {
+        let mut r = self.envelope(with_schema);
+        r.rows = Some(Rows::ProtoRows(ProtoData {
+            writer_schema: None,
+            rows: Some(ProtoRowsMessage {
+                serialized_rows: rows,
+            }),
+        }));
+        if with_schema {
+            attach_schema(&mut r, &self.schema);
+        }
+        r
+    }
+
+    fn arrow_request(&self, batch: Vec<u8>, with_schema: bool) -> AppendRowsRequest {
+        let mut r = self.envelope(with_schema);
+        r.rows = Some(Rows::ArrowRows(ArrowData {
+            writer_schema: None,
+            rows: Some(ArrowRecordBatch {
+                serialized_record_batch: batch,
+                row_count: 0,
+            }),
+        }));
+        if with_schema {
+            attach_schema(&mut r, &self.schema);
+        }
+        r
+    }
+
+    /// Finishes a request measured with the schema: drops the schema and
+    /// trace id unless this is the connection's first request (or the
+    /// first after a schema change), advances the offset.
+    fn emit(&mut self, mut request: AppendRowsRequest, input_rows: Vec<usize>) -> PlannedAppend {
+        if self.schema_pending {
+            self.schema_pending = false;
+        } else {
+            detach_schema(&mut request);
+            request.trace_id.clear();
+        }
+        if self.uses_offsets() {
+            self.next_offset = self
+                .next_offset
+                .saturating_add(i64::try_from(input_rows.len()).unwrap_or(i64::MAX));
+        }
+        PlannedAppend {
+            request,
+            input_rows,
+            schema: Arc::clone(&self.schema),
+            trace_id: self.options.trace_id.clone(),
+        }
+    }
+
+    /// Plans protobuf rows: `(input row, serialized row)` pairs, in order.
+    /// Rows go into requests in the order given; each row is in exactly
+    /// one request or in [`AppendPlan::rejected`]. A planner with an Arrow
+    /// writer schema rejects every row (a connection keeps one format).
+    pub fn plan_rows<'a>(
+        &mut self,
+        rows: impl IntoIterator<Item = (usize, &'a [u8])>,
+    ) -> AppendPlan {
+        let mut plan = AppendPlan::default();
+        let rows: Vec<(usize, &[u8])> = rows.into_iter().collect();
+        if let WriterSchema::Arrow(_) = &*self.schema {
+            plan.rejected = rows
+                .iter()
+                .map(|(i, _)| {
+                    row_error(
+                        *i,
+                        ValueError::invalid(
+                            "an Arrow batch (this connection's writer schema is Arrow)",
+                            "a protobuf row",
+                        ),
+                    )
+                })
+                .collect();
+            return plan;
+        }
+        let max = self.options.max_request_bytes();
+        let mut start = 0;
+        while start < rows.len() {
+            // Exact size of the request with the schema, from the envelope
+            // and the rows' payload (prost's length arithmetic), then
+            // checked against the real message below.
+            let base = self.proto_request(Vec::new(), true);
+            let base_len = base.encoded_len();
+            let data_len = proto_data_len(&base);
+            // Without field 4 (key 1 byte + length varint + ProtoData):
+            // (Saturating arithmetic: the sizes are far below usize::MAX,
+            // and the real message is measured below anyway.)
+            let envelope = base_len
+                .saturating_sub(1 + encoded_len_varint(to_u64(data_len)))
+                .saturating_sub(data_len);
+            let size = |payload: usize| -> usize {
+                // ProtoData's rows field: key(1) + length varint + payload;
+                // the empty base has key(1) + a 1-byte zero length.
+                let data = data_len
+                    .saturating_sub(1)
+                    .saturating_add(encoded_len_varint(to_u64(payload)))
+                    .saturating_add(payload);
+                envelope
+                    .saturating_add(1 + encoded_len_varint(to_u64(data)))
+                    .saturating_add(data)
+            };
+            let mut payload = 0usize;
+            let mut end = start;
+            while let Some((_, row)) = rows.get(end) {
+                let add = (1 + encoded_len_varint(to_u64(row.len()))).saturating_add(row.len());
+                if size(payload.saturating_add(add)) > max {
+                    break;
+                }
+                payload = payload.saturating_add(add);
+                end += 1;
+            }
+            if end == start {
+                if let Some((input, row)) = rows.get(start) {
+                    let alone = self.proto_request(vec![row.to_vec()], true).encoded_len();
+                    plan.rejected.push(row_error(
+                        *input,
+                        ValueError::TooLong {
+                            max: to_u64(max),
+                            length: to_u64(alone),
+                            unit: "bytes (the AppendRows request with this row alone)",
+                        },
+                    ));
+                }
+                start += 1;
+                continue;
+            }
+            let mut batch: Vec<Vec<u8>> = rows
+                .get(start..end)
+                .unwrap_or_default()
+                .iter()
+                .map(|(_, r)| r.to_vec())
+                .collect();
+            let mut request = self.proto_request(Vec::new(), true);
+            set_proto_rows(&mut request, std::mem::take(&mut batch));
+            // The real message decides; the arithmetic above only guesses
+            // where to stop. Give back rows until it fits.
+            while request.encoded_len() > max && end > start + 1 {
+                pop_proto_row(&mut request);
+                end -= 1;
+            }
+            let inputs = rows
+                .get(start..end)
+                .unwrap_or_default()
+                .iter()
+                .map(|(i, _)| *i)
+                .collect();
+            plan.requests.push(self.emit(request, inputs));
+            start = end;
+        }
+        plan
+    }
+
+    /// Plans the rows of a [`ProtoRows`](crate::proto::wire::ProtoRows)
+    /// buffer (each row with its input index).
+    pub fn plan_proto(&mut self, rows: &crate::proto::wire::ProtoRows) -> AppendPlan {
+        self.plan_rows((0..rows.len()).filter_map(|i| Some((rows.input_row(i)?, rows.row(i)?))))
+    }
+
+    /// Plans serialized Arrow batches: one request per batch (a request
+    /// carries one record batch). A batch whose request is too large goes
+    /// to [`AppendPlan::oversized_batches`], or to
+    /// [`AppendPlan::rejected`] when it has one row. A planner with a
+    /// protobuf writer schema puts every batch in `oversized_batches`
+    /// with `encoded_len` 0. Empty batches are skipped.
+    pub fn plan_arrow(&mut self, batches: impl IntoIterator<Item = ArrowRows>) -> AppendPlan {
+        let mut plan = AppendPlan::default();
+        for batch in batches {
+            self.plan_one_arrow(batch, &mut plan);
+        }
+        plan
+    }
+
+    fn plan_one_arrow(&mut self, batch: ArrowRows, plan: &mut AppendPlan) {
+        let (Some(&first_row), Some(&last_row)) =
+            (batch.input_rows.first(), batch.input_rows.last())
+        else {
+            return;
+        };
+        let max = self.options.max_request_bytes();
+        if let WriterSchema::Proto(_) = &*self.schema {
+            plan.oversized_batches.push(OversizedBatch {
+                first_row,
+                last_row,
+                rows: batch.input_rows.len(),
+                encoded_len: 0,
+                max,
+            });
+            return;
+        }
+        let request = self.arrow_request(batch.serialized_record_batch, true);
+        let len = request.encoded_len();
+        if len > max {
+            if let [row] = batch.input_rows.as_slice() {
+                plan.rejected.push(row_error(
+                    *row,
+                    ValueError::TooLong {
+                        max: to_u64(max),
+                        length: to_u64(len),
+                        unit: "bytes (the AppendRows request with this row alone)",
+                    },
+                ));
+            } else {
+                plan.oversized_batches.push(OversizedBatch {
+                    first_row,
+                    last_row,
+                    rows: batch.input_rows.len(),
+                    encoded_len: len,
+                    max,
+                });
+            }
+            return;
+        }
+        plan.requests.push(self.emit(request, batch.input_rows));
+    }
+
+    /// Plans Arrow record batches (feature `arrow`): each batch is
+    /// serialized; one that makes a request above the limit is sliced in
+    /// halves until the pieces fit (only a single row too large is
+    /// rejected). Fails only when IPC serialization fails.
+    #[cfg(feature = "arrow")]
+    pub fn plan_arrow_batches(
+        &mut self,
+        batches: &[crate::arrow::ArrowBatch],
+    ) -> Result<AppendPlan, arrow_schema::ArrowError> {
+        let mut plan = AppendPlan::default();
+        for b in batches {
+            self.split_arrow(&b.batch, &b.input_rows, &mut plan)?;
+        }
+        Ok(plan)
+    }
+
+    /// Depth is at most log2(rows) + 1: each level halves the rows.
+    #[cfg(feature = "arrow")]
+    fn split_arrow(
+        &mut self,
+        batch: &arrow_array::RecordBatch,
+        input_rows: &[usize],
+        plan: &mut AppendPlan,
+    ) -> Result<(), arrow_schema::ArrowError> {
+        let rows = batch.num_rows().min(input_rows.len());
+        if rows == 0 {
+            return Ok(());
+        }
+        let bytes = crate::arrow::ipc::serialize_record_batch(batch)?;
+        let WriterSchema::Arrow(_) = &*self.schema else {
+            self.plan_one_arrow(
+                ArrowRows {
+                    serialized_record_batch: bytes,
+                    input_rows: input_rows.to_vec(),
+                },
+                plan,
+            );
+            return Ok(());
+        };
+        let input = input_rows.get(..rows).unwrap_or_default();
+        // Measured on the real message; a single row is not split further
+        // (plan_one_arrow rejects it by its input row).
+        let request = self.arrow_request(bytes, true);
+        if rows == 1 || request.encoded_len() <= self.options.max_request_bytes() {
+            let bytes = take_arrow_bytes(request);
+            self.plan_one_arrow(
+                ArrowRows {
+                    serialized_record_batch: bytes,
+                    input_rows: input.to_vec(),
+                },
+                plan,
+            );
+            return Ok(());
+        }
+        let mid = rows / 2;
+        self.split_arrow(
+            &batch.slice(0, mid),
+            input_rows.get(..mid).unwrap_or_default(),
+            plan,
+        )?;
+        self.split_arrow(
+            &batch.slice(mid, rows - mid),
+            input_rows.get(mid..rows).unwrap_or_default(),
+            plan,
+        )
+    }
+}
+
+#[cfg(feature = "arrow")]
+fn take_arrow_bytes(request: AppendRowsRequest) -> Vec<u8> {
+    match request.rows {
+        Some(Rows::ArrowRows(ArrowData { rows: Some(b), .. })) => b.serialized_record_batch,
+        _ => Vec::new(),
+    }
+}
+
+fn row_error(row: usize, error: ValueError) -> RowError {
+    RowError {
+        row,
+        path: FieldPath::root(),
+        error,
+    }
+}
+
+fn to_u64(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
+
+/// The encoded length of the request's ProtoData (field 4's payload).
+fn proto_data_len(request: &AppendRowsRequest) -> usize {
+    match &request.rows {
+        Some(Rows::ProtoRows(d)) => d.encoded_len(),
+        _ => 0,
+    }
+}
+
+fn set_proto_rows(request: &mut AppendRowsRequest, rows: Vec<Vec<u8>>) {
+    if let Some(Rows::ProtoRows(d)) = &mut request.rows {
+        d.rows = Some(ProtoRowsMessage {
+            serialized_rows: rows,
+        });
+    }
+}
+
+fn pop_proto_row(request: &mut AppendRowsRequest) {
+    if let Some(Rows::ProtoRows(ProtoData {
+        rows: Some(rows), ..
+    })) = &mut request.rows
+    {
+        rows.serialized_rows.pop();
+    }
+}
+
+fn attach_schema(request: &mut AppendRowsRequest, schema: &WriterSchema) {
+    match (&mut request.rows, schema) {
+        (Some(Rows::ProtoRows(d)), WriterSchema::Proto(bytes)) => {
+            d.writer_schema = Some(ProtoSchema {
+                proto_descriptor: bytes.clone(),
+            });
+        }
+        (Some(Rows::ArrowRows(d)), WriterSchema::Arrow(bytes)) => {
+            d.writer_schema = Some(ArrowSchema {
+                serialized_schema: bytes.clone(),
+            });
+        }
+        _ => {}
+    }
+}
+
+fn detach_schema(request: &mut AppendRowsRequest) {
+    match &mut request.rows {
+        Some(Rows::ProtoRows(d)) => d.writer_schema = None,
+        Some(Rows::ArrowRows(d)) => d.writer_schema = None,
+        None => {}
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn stream(id: &str) -> WriteStreamName {
+        WriteStreamName::parse(&format!("projects/p/datasets/d/tables/t/streams/{id}")).unwrap()
+    }
+
+    fn planner(id: &str, options: AppendOptions) -> AppendPlanner {
+        AppendPlanner::new(
+            stream(id),
+            WriterSchema::Proto(vec![0x0a, 0x01, b'R']),
+            options,
+        )
+        .unwrap()
+    }
+
+    fn rows(n: usize, len: usize) -> Vec<Vec<u8>> {
+        (0..n)
+            .map(|i| vec![u8::try_from(i % 251).unwrap(); len])
+            .collect()
+    }
+
+    fn plan(p: &mut AppendPlanner, rows: &[Vec<u8>]) -> AppendPlan {
+        p.plan_rows(rows.iter().enumerate().map(|(i, r)| (i, r.as_slice())))
+    }
+
+    #[test]
+    fn every_request_fits_and_is_full() {
+        for limit in [200usize, 257, 300, 1000, 4096] {
+            for len in [0usize, 1, 5, 50, 127, 128, 150] {
+                let mut p = planner("s", AppendOptions::new().with_limit(limit).with_margin(0));
+                let rs = rows(60, len);
+                let out = plan(&mut p, &rs);
+                let mut seen = Vec::new();
+                for (k, req) in out.requests.iter().enumerate() {
+                    assert!(req.encoded_len() <= limit, "{limit} {len}");
+                    assert!(req.request_for_new_connection().encoded_len() <= limit);
+                    assert_eq!(req.carries_writer_schema(), k == 0);
+                    // Full: the next row would not have fit.
+                    if let Some(next) = out.requests.get(k + 1) {
+                        let mut bigger = req.request_for_new_connection();
+                        if let Some(Rows::ProtoRows(d)) = &mut bigger.rows {
+                            d.rows
+                                .as_mut()
+                                .unwrap()
+                                .serialized_rows
+                                .push(rs[next.input_rows()[0]].clone());
+                        }
+                        assert!(bigger.encoded_len() > limit, "{limit} {len} not full");
+                    }
+                    seen.extend_from_slice(req.input_rows());
+                }
+                for e in &out.rejected {
+                    seen.push(e.row);
+                }
+                seen.sort_unstable();
+                assert_eq!(seen, (0..60).collect::<Vec<_>>());
+            }
+        }
+    }
+
+    #[test]
+    fn offsets_count_planned_rows() {
+        let mut p = planner(
+            "s",
+            AppendOptions::new()
+                .with_limit(100)
+                .with_margin(0)
+                .with_start_offset(7),
+        );
+        let out = plan(&mut p, &rows(20, 10));
+        let mut expect = 7i64;
+        for r in &out.requests {
+            assert_eq!(r.offset(), Some(expect));
+            expect += i64::try_from(r.len()).unwrap();
+        }
+        assert_eq!(p.next_offset(), Some(27));
+        // Continues across calls.
+        let out = plan(&mut p, &rows(1, 1));
+        assert_eq!(out.requests[0].offset(), Some(27));
+        assert!(!out.requests[0].carries_writer_schema());
+    }
+
+    #[test]
+    fn default_stream_has_no_offsets() {
+        let mut p = planner("_default", AppendOptions::new());
+        let out = plan(&mut p, &rows(3, 3));
+        assert_eq!(out.requests[0].offset(), None);
+        assert_eq!(p.next_offset(), None);
+        assert!(p.set_next_offset(3).is_err());
+        assert!(
+            AppendPlanner::new(
+                stream("_default"),
+                WriterSchema::Proto(Vec::new()),
+                AppendOptions::new().with_start_offset(1)
+            )
+            .is_err()
+        );
+        let mut p = planner("s", AppendOptions::new().without_offsets());
+        assert_eq!(plan(&mut p, &rows(1, 1)).requests[0].offset(), None);
+    }
+
+    #[test]
+    fn too_large_row_is_rejected_by_input_index() {
+        let mut p = planner("s", AppendOptions::new().with_limit(120).with_margin(0));
+        let mut rs = rows(3, 5);
+        rs[1] = vec![1; 500];
+        let out = plan(&mut p, &rs);
+        assert_eq!(out.rejected.len(), 1);
+        assert_eq!(out.rejected[0].row, 1);
+        assert!(matches!(
+            out.rejected[0].error,
+            ValueError::TooLong { max: 120, .. }
+        ));
+        let carried: Vec<usize> = out
+            .requests
+            .iter()
+            .flat_map(|r| r.input_rows().to_vec())
+            .collect();
+        assert_eq!(carried, vec![0, 2]);
+        // The rejected row took no offset.
+        assert_eq!(p.next_offset(), Some(2));
+    }
+
+    #[test]
+    fn schema_again_after_change_or_reconnect() {
+        let mut p = planner("s", AppendOptions::new().with_trace_id("bqcodec:test"));
+        let a = plan(&mut p, &rows(1, 1));
+        assert!(a.requests[0].carries_writer_schema());
+        assert_eq!(a.requests[0].request().trace_id, "bqcodec:test");
+        let b = plan(&mut p, &rows(1, 1));
+        assert!(!b.requests[0].carries_writer_schema());
+        assert_eq!(b.requests[0].request().trace_id, "");
+        p.new_connection();
+        assert!(plan(&mut p, &rows(1, 1)).requests[0].carries_writer_schema());
+        p.set_writer_schema(WriterSchema::Proto(vec![0x0a, 0x01, b'S']))
+            .unwrap();
+        let c = plan(&mut p, &rows(1, 1));
+        let Some(Rows::ProtoRows(d)) = &c.requests[0].request().rows else {
+            panic!()
+        };
+        assert_eq!(
+            d.writer_schema.as_ref().unwrap().proto_descriptor,
+            vec![0x0a, 0x01, b'S']
+        );
+        assert!(p.set_writer_schema(WriterSchema::Arrow(vec![1])).is_err());
+    }
+
+    #[test]
+    fn missing_value_options_on_every_request() {
+        let o = AppendOptions::new()
+            .with_limit(150)
+            .with_margin(0)
+            .with_default_missing_value_interpretation(MissingValueInterpretation::DefaultValue)
+            .with_missing_value_interpretation("b", MissingValueInterpretation::NullValue);
+        let mut p = planner("s", o);
+        let out = plan(&mut p, &rows(10, 20));
+        assert!(out.requests.len() > 1);
+        for r in &out.requests {
+            assert_eq!(r.request().default_missing_value_interpretation, 2);
+            assert_eq!(r.request().missing_value_interpretations.get("b"), Some(&1));
+        }
+        let bad = AppendOptions::new()
+            .with_default_missing_value_interpretation(MissingValueInterpretation::Unspecified);
+        assert!(AppendPlanner::new(stream("s"), WriterSchema::Proto(Vec::new()), bad).is_err());
+    }
+
+    #[test]
+    fn limit_too_small_for_the_envelope() {
+        let e = AppendPlanner::new(
+            stream("s"),
+            WriterSchema::Proto(vec![0; 100]),
+            AppendOptions::new().with_limit(90).with_margin(0),
+        )
+        .unwrap_err();
+        assert!(matches!(e, ValueError::TooLong { max: 90, .. }));
+    }
+
+    #[test]
+    fn arrow_batches_one_per_request() {
+        let mut p = AppendPlanner::new(
+            stream("s"),
+            WriterSchema::Arrow(vec![9; 10]),
+            AppendOptions::new().with_limit(200).with_margin(0),
+        )
+        .unwrap();
+        let out = p.plan_arrow(vec![
+            ArrowRows {
+                serialized_record_batch: vec![1; 20],
+                input_rows: vec![0, 1],
+            },
+            ArrowRows {
+                serialized_record_batch: vec![2; 500],
+                input_rows: vec![2, 3],
+            },
+            ArrowRows {
+                serialized_record_batch: vec![3; 500],
+                input_rows: vec![4],
+            },
+            ArrowRows {
+                serialized_record_batch: vec![],
+                input_rows: vec![],
+            },
+            ArrowRows {
+                serialized_record_batch: vec![4; 20],
+                input_rows: vec![5],
+            },
+        ]);
+        assert_eq!(out.requests.len(), 2);
+        assert_eq!(out.requests[0].offset(), Some(0));
+        assert_eq!(out.requests[1].offset(), Some(2));
+        assert!(out.requests[0].carries_writer_schema());
+        assert!(!out.requests[1].carries_writer_schema());
+        assert_eq!(out.oversized_batches.len(), 1);
+        assert_eq!(
+            (
+                out.oversized_batches[0].first_row,
+                out.oversized_batches[0].last_row
+            ),
+            (2, 3)
+        );
+        assert_eq!(out.rejected[0].row, 4);
+        // Protobuf rows on an Arrow connection are refused.
+        assert_eq!(plan(&mut p, &rows(2, 1)).rejected.len(), 2);
+    }
+
+    proptest::proptest! {
+        /// Any row sizes, any limit: each request fits (also with the
+        /// schema for a new connection), every row is in exactly one
+        /// request or rejected, in order, and offsets are contiguous.
+        #[test]
+        fn planning_invariants(
+            sizes in proptest::collection::vec(0usize..400, 0..80),
+            limit in 60usize..1200,
+            start in 0i64..1_000_000,
+        ) {
+            let options = AppendOptions::new().with_limit(limit).with_margin(0).with_start_offset(start);
+            let Ok(mut p) = AppendPlanner::new(stream("s"), WriterSchema::Proto(vec![0x0a, 0x01, b'R']), options) else {
+                return Ok(());
+            };
+            let rs: Vec<Vec<u8>> = sizes.iter().map(|&n| vec![7u8; n]).collect();
+            let out = plan(&mut p, &rs);
+            let mut carried = Vec::new();
+            let mut offset = start;
+            for (k, r) in out.requests.iter().enumerate() {
+                proptest::prop_assert!(r.encoded_len() <= limit);
+                proptest::prop_assert!(r.request_for_new_connection().encoded_len() <= limit);
+                proptest::prop_assert_eq!(r.carries_writer_schema(), k == 0);
+                proptest::prop_assert_eq!(r.offset(), Some(offset));
+                proptest::prop_assert!(!r.is_empty());
+                offset += i64::try_from(r.len()).unwrap();
+                carried.extend_from_slice(r.input_rows());
+            }
+            let mut all: Vec<usize> = carried.clone();
+            all.extend(out.rejected.iter().map(|e| e.row));
+            all.sort_unstable();
+            proptest::prop_assert_eq!(all, (0..rs.len()).collect::<Vec<_>>());
+            proptest::prop_assert!(carried.windows(2).all(|w| w[0] < w[1]));
+            proptest::prop_assert_eq!(p.next_offset(), Some(offset));
+        }
+    }
+}
