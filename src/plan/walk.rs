@@ -9,6 +9,7 @@ use super::{Plan, PlanField, PlanKind, PlanRecord, Sink, UnknownKeys};
 use crate::error::{FieldPath, PathSegment, RowError, ValueError};
 use crate::schema::Mode;
 use crate::value::Input;
+use crate::value::scalar::ParseScratch;
 
 /// An error inside a row, with its path built while unwinding.
 struct WalkError {
@@ -81,8 +82,12 @@ pub struct RowOutcome {
 pub struct Walker<'p> {
     plan: &'p Plan,
     scratch: Vec<String>,
+    /// Seen-field bits of the open records with more than 64 fields (smaller
+    /// records keep theirs in a local word).
     seen: Vec<u64>,
     buf: Vec<u8>,
+    /// Buffers the value parsers write into (decoded BYTES, compacted JSON).
+    values: ParseScratch,
 }
 
 impl<'p> Walker<'p> {
@@ -93,6 +98,7 @@ impl<'p> Walker<'p> {
             scratch: Vec::new(),
             seen: Vec::new(),
             buf: Vec::new(),
+            values: ParseScratch::default(),
         }
     }
 
@@ -257,9 +263,14 @@ impl<'p> Walker<'p> {
         depth: usize,
     ) -> Result<(), WalkError> {
         let opts = self.plan.options;
-        let words = rec.fields.len().div_ceil(64);
+        // Up to 64 fields (nearly every record): the seen bits live in a
+        // local word; wider records use `self.seen`.
+        let small = rec.fields.len() <= 64;
+        let mut seen_small = 0u64;
         let base = self.seen.len();
-        self.seen.resize(base + words, 0);
+        if !small {
+            self.seen.resize(base + rec.fields.len().div_ceil(64), 0);
+        }
         sc.expect(b'{', "'{'")?;
         let mut key_buf = self.scratch(depth * 2);
         let mut seen_count = 0usize;
@@ -290,7 +301,6 @@ impl<'p> Walker<'p> {
                             Some(i) => {
                                 hint = i + 1;
                                 seen_count += 1;
-                                let word = base + i / 64;
                                 let bit = 1u64 << (i % 64);
                                 let Some(f) = rec.fields.get(i) else {
                                     return Err(ValueError::UnknownField {
@@ -298,13 +308,24 @@ impl<'p> Walker<'p> {
                                     }
                                     .into());
                                 };
-                                if self.seen.get(word).is_some_and(|w| w & bit != 0) {
+                                let already = if small {
+                                    let was = seen_small & bit != 0;
+                                    seen_small |= bit;
+                                    was
+                                } else {
+                                    match self.seen.get_mut(base + i / 64) {
+                                        Some(w) => {
+                                            let was = *w & bit != 0;
+                                            *w |= bit;
+                                            was
+                                        }
+                                        None => false,
+                                    }
+                                };
+                                if already {
                                     let found = crate::error::quote(&f.name);
                                     return Err(WalkError::new(ValueError::DuplicateKey { found })
                                         .at_field(f));
-                                }
-                                if let Some(w) = self.seen.get_mut(word) {
-                                    *w |= bit;
                                 }
                                 self.field(sc, f, sink, depth).map_err(|e| e.at_field(f))?;
                             }
@@ -334,10 +355,14 @@ impl<'p> Walker<'p> {
                     return Ok(());
                 }
                 for f in &rec.fields {
-                    let seen = self
-                        .seen
-                        .get(base + f.index / 64)
-                        .is_some_and(|w| w & (1u64 << (f.index % 64)) != 0);
+                    let bit = 1u64 << (f.index % 64);
+                    let seen = if small {
+                        seen_small & bit != 0
+                    } else {
+                        self.seen
+                            .get(base + f.index / 64)
+                            .is_some_and(|w| w & bit != 0)
+                    };
                     if !seen {
                         if f.mode == Mode::Required && !f.has_default {
                             return Err(WalkError::new(ValueError::Required { found: "no key" })
@@ -444,7 +469,7 @@ impl<'p> Walker<'p> {
                     },
                     Peek::Array | Peek::Object => Input::Raw(sc.skip_value(s)?),
                 };
-                let value = codec.parse(input, policy)?;
+                let value = codec.parse_in(input, policy, &mut self.values)?;
                 sink.leaf(f, value)?;
                 Ok(())
             }
@@ -457,6 +482,21 @@ fn find_newline(bytes: &[u8], from: usize) -> Option<usize> {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     let mut i = from;
+    let hits_in = |chunk: &[u8]| -> u64 {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(w) ^ (LO * u64::from(b'\n'));
+        x.wrapping_sub(LO) & !x & HI
+    };
+    // Sixteen bytes a step while no newline is near.
+    while let Some(pair) = bytes.get(i..i + 16) {
+        let (a, b) = pair.split_at(8);
+        let (ha, hb) = (hits_in(a), hits_in(b));
+        if ha | hb != 0 {
+            break;
+        }
+        i += 16;
+    }
     while let Some(chunk) = bytes.get(i..i + 8) {
         let mut w = [0u8; 8];
         w.copy_from_slice(chunk);
@@ -622,6 +662,31 @@ mod tests {
         // Exact matching (the default) rejects the other case.
         let (_, errors) = walk(WalkOptions::new(), "{\"ID\": 1}\n");
         assert!(errors[0].contains("unknown field"), "{errors:?}");
+    }
+
+    #[test]
+    fn find_newline_agrees_with_a_plain_search() {
+        // Every length up to three 16-byte steps, a newline at every place
+        // (or none), from every start.
+        for len in 0..50 {
+            for nl in (0..len).map(Some).chain([None]) {
+                let mut bytes: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+                if let Some(p) = nl {
+                    bytes[p] = b'\n';
+                    // A second one after it must not be found first.
+                    if p + 3 < len {
+                        bytes[p + 3] = b'\n';
+                    }
+                }
+                for from in 0..=len {
+                    let want = bytes
+                        .get(from..)
+                        .and_then(|t| t.iter().position(|&b| b == b'\n'))
+                        .map(|p| from + p);
+                    assert_eq!(find_newline(&bytes, from), want, "{len} {nl:?} {from}");
+                }
+            }
+        }
     }
 
     #[test]

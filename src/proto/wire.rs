@@ -7,9 +7,9 @@
 //! varints, fixed64, and length-delimited fields.
 //!
 //! Output is canonical: fields appear in field-number order whatever the
-//! order of the input keys (a record whose keys came out of order has its
-//! encoded fields reordered at its end), so encode → decode → encode is the
-//! identity on bytes.
+//! order of the input keys (a field that arrives after a larger field number
+//! of its message is moved into place as soon as it is written), so
+//! encode → decode → encode is the identity on bytes.
 
 use super::{MessageLayout, ProtoKind, ProtoSchema};
 use crate::error::{SchemaError, ValueError};
@@ -173,10 +173,18 @@ impl ProtoRows {
 struct Frame {
     /// Where the one reserved length byte sits (unused for the row frame).
     len_pos: usize,
-    /// First segment of this frame in `segs`.
-    seg_base: usize,
-    /// Segments arrived in field-number order so far.
-    sorted: bool,
+    /// Where the frame's fields start in the output.
+    start: usize,
+    /// Where the frame's own tag starts (for a packed list, dropped when
+    /// the list is empty).
+    tag_pos: usize,
+    /// The largest field number written in this frame so far.
+    last: u32,
+    /// This frame's own field number in its parent.
+    number: u32,
+    /// It arrived after a larger number in the parent: it is moved into
+    /// place when it ends.
+    late: bool,
 }
 
 /// A [`Sink`] that writes proto rows.
@@ -187,8 +195,6 @@ pub struct ProtoSink<'e> {
     row_start: usize,
     row_index: usize,
     frames: Vec<Frame>,
-    /// (field number, start offset) of each field written in an open frame.
-    segs: Vec<(u32, usize)>,
     /// Inside a packed list: values go without tags.
     packed: bool,
     scratch: Vec<u8>,
@@ -204,7 +210,6 @@ impl<'e> ProtoSink<'e> {
             row_start: 0,
             row_index: 0,
             frames: Vec::new(),
-            segs: Vec::new(),
             packed: false,
             scratch: Vec::new(),
             text: String::new(),
@@ -225,18 +230,41 @@ impl<'e> ProtoSink<'e> {
         &mut self.rows.data
     }
 
-    /// Records that a field of `number` starts here in the open frame.
-    fn segment(&mut self, number: u32) {
-        let pos = self.rows.data.len();
+    /// Notes that a field of `number` starts in the open frame; true when it
+    /// is late (a larger number came before it), so that [`Self::settle`]
+    /// must move it into place once it is written. Every frame's fields thus
+    /// stay in field-number order (stable: the elements of a repeated field
+    /// keep their order).
+    #[inline]
+    fn segment(&mut self, number: u32) -> bool {
         if let Some(frame) = self.frames.last_mut() {
-            if let Some(&(last, _)) = self.segs.get(self.segs.len().wrapping_sub(1))
-                && self.segs.len() > frame.seg_base
-                && last > number
-            {
-                frame.sorted = false;
+            if number < frame.last {
+                return true;
             }
+            frame.last = number;
         }
-        self.segs.push((number, pos));
+        false
+    }
+
+    /// Moves the late field of `number` written at `start..` (the end of
+    /// the output) before the open frame's first field with a larger number.
+    fn settle(&mut self, number: u32, start: usize) {
+        let Some(frame) = self.frames.last() else {
+            return;
+        };
+        let from = frame.start;
+        let data = &mut self.rows.data;
+        let Some(before) = data.get(from..start) else {
+            return;
+        };
+        // Cannot be None: the frame holds only fields written here.
+        let Some(offset) = first_field_after(before, number) else {
+            return;
+        };
+        let len = data.len() - start;
+        if let Some(region) = data.get_mut(from + offset..) {
+            region.rotate_right(len);
+        }
     }
 
     fn tag(&mut self, number: u32, wire: u32) {
@@ -268,45 +296,17 @@ impl<'e> ProtoSink<'e> {
         if let Some(dst) = data.get_mut(len_pos..len_pos + n) {
             dst.copy_from_slice(&v[..n]);
         }
-        // Segments recorded after len_pos moved by `extra`.
-        for s in &mut self.segs {
-            if s.1 > len_pos {
-                s.1 += extra;
-            }
-        }
+        // Every open frame starts before `len_pos`: nothing else moves.
     }
 
-    /// Reorders the open frame's segments by field number if they came out of order.
-    fn close_frame(&mut self) {
-        let Some(frame) = self.frames.pop() else {
-            return;
-        };
-        if !frame.sorted && self.segs.len() > frame.seg_base {
-            let segs = &self.segs[frame.seg_base..];
-            let end = self.rows.data.len();
-            let first = segs.first().map_or(end, |s| s.1);
-            let mut order: Vec<usize> = (0..segs.len()).collect();
-            order.sort_by_key(|&i| segs.get(i).map_or(0, |s| s.0));
-            self.scratch.clear();
-            for &i in &order {
-                let start = segs.get(i).map_or(end, |s| s.1);
-                let stop = segs.get(i + 1).map_or(end, |s| s.1);
-                if let Some(bytes) = self.rows.data.get(start..stop) {
-                    self.scratch.extend_from_slice(bytes);
-                }
-            }
-            if let Some(dst) = self.rows.data.get_mut(first..end) {
-                dst.copy_from_slice(&self.scratch);
-            }
-        }
-        self.segs.truncate(frame.seg_base);
-    }
-
-    fn push_frame(&mut self, len_pos: usize) {
+    fn push_frame(&mut self, len_pos: usize, tag_pos: usize, number: u32, late: bool) {
         self.frames.push(Frame {
             len_pos,
-            seg_base: self.segs.len(),
-            sorted: true,
+            start: self.rows.data.len(),
+            tag_pos,
+            last: 0,
+            number,
+            late,
         });
     }
 
@@ -343,6 +343,14 @@ impl<'e> ProtoSink<'e> {
         }
         self.write_len_bytes(number, text.as_bytes());
         self.text = text;
+    }
+
+    /// Writes a value that arrived after a larger field number, then moves it into place.
+    #[cold]
+    fn write_late_scalar(&mut self, code: FieldCode, value: &Scalar<'_>) {
+        let start = self.rows.data.len();
+        self.write_scalar(code.number, code.kind, code.range_kind, value);
+        self.settle(code.number, start);
     }
 
     /// Writes one value as the descriptor's `kind` for it.
@@ -431,13 +439,12 @@ impl Sink for ProtoSink<'_> {
         self.row_start = self.rows.data.len();
         self.row_index = row;
         self.frames.clear();
-        self.segs.clear();
         self.packed = false;
-        self.push_frame(usize::MAX);
+        self.push_frame(usize::MAX, self.row_start, 0, false);
     }
 
     fn end_row(&mut self) {
-        self.close_frame();
+        self.frames.clear();
         self.rows.ends.push(self.rows.data.len());
         self.rows.input_rows.push(self.row_index);
     }
@@ -446,16 +453,16 @@ impl Sink for ProtoSink<'_> {
         let start = self.row_start;
         self.rows.data.truncate(start);
         self.frames.clear();
-        self.segs.clear();
         self.packed = false;
     }
 
     fn leaf(&mut self, field: &PlanField, value: Scalar<'_>) -> Result<(), ValueError> {
         let code = self.enc.code(field);
-        if !self.packed {
-            self.segment(code.number);
+        if !self.packed && self.segment(code.number) {
+            self.write_late_scalar(code, &value);
+        } else {
+            self.write_scalar(code.number, code.kind, code.range_kind, &value);
         }
-        self.write_scalar(code.number, code.kind, code.range_kind, &value);
         Ok(())
     }
 
@@ -463,28 +470,34 @@ impl Sink for ProtoSink<'_> {
 
     fn begin_record(&mut self, field: &PlanField) {
         let code = self.enc.code(field);
-        self.segment(code.number);
+        let late = self.segment(code.number);
+        let tag_pos = self.rows.data.len();
         self.tag(code.number, WIRE_LEN);
         let len_pos = self.open_len();
-        self.push_frame(len_pos);
+        self.push_frame(len_pos, tag_pos, code.number, late);
     }
 
     fn end_record(&mut self, _field: &PlanField) {
-        let len_pos = self.frames.last().map_or(usize::MAX, |f| f.len_pos);
-        self.close_frame();
-        if len_pos != usize::MAX {
-            self.close_len(len_pos);
+        let Some(frame) = self.frames.pop() else {
+            return;
+        };
+        if frame.len_pos != usize::MAX {
+            self.close_len(frame.len_pos);
+        }
+        if frame.late {
+            self.settle(frame.number, frame.tag_pos);
         }
     }
 
     fn begin_list(&mut self, field: &PlanField) {
         let code = self.enc.code(field);
         if code.packed {
-            self.segment(code.number);
+            let late = self.segment(code.number);
+            let tag_pos = self.rows.data.len();
             self.tag(code.number, WIRE_LEN);
             let len_pos = self.open_len();
-            // A list frame holds no segments of its own.
-            self.push_frame(len_pos);
+            // A list frame holds no fields of its own (its values have no tags).
+            self.push_frame(len_pos, tag_pos, code.number, late);
             self.packed = true;
         }
     }
@@ -496,15 +509,14 @@ impl Sink for ProtoSink<'_> {
             let Some(frame) = self.frames.pop() else {
                 return;
             };
-            self.segs.truncate(frame.seg_base);
             if self.rows.data.len() == frame.len_pos + 1 {
                 // Empty list: drop the tag and length too.
-                if let Some(&(_, start)) = self.segs.last() {
-                    self.rows.data.truncate(start);
-                    self.segs.pop();
-                }
+                self.rows.data.truncate(frame.tag_pos);
             } else {
                 self.close_len(frame.len_pos);
+                if frame.late {
+                    self.settle(frame.number, frame.tag_pos);
+                }
             }
         }
     }
@@ -520,6 +532,45 @@ pub fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
+/// Reads a varint at the start of `bytes`: (value, length).
+fn read_varint(bytes: &[u8]) -> Option<(u64, usize)> {
+    let mut v = 0u64;
+    for (i, &b) in bytes.iter().enumerate().take(10) {
+        v |= u64::from(b & 0x7f) << (7 * i);
+        if b < 0x80 {
+            return Some((v, i + 1));
+        }
+    }
+    None
+}
+
+/// The offset of the first field in `bytes` (whole serialized fields of
+/// the wire types written here) whose number is above `number`, or the end;
+/// `None` when the bytes are not such fields.
+fn first_field_after(bytes: &[u8], number: u32) -> Option<usize> {
+    let mut i = 0usize;
+    while i < bytes.len() {
+        let (key, n) = bytes.get(i..).and_then(read_varint)?;
+        if key >> 3 > u64::from(number) {
+            return Some(i);
+        }
+        let body_at = i.checked_add(n)?;
+        let body = match key & 7 {
+            0 => bytes.get(body_at..).and_then(read_varint).map(|(_, n)| n)?,
+            1 => 8,
+            2 => bytes
+                .get(body_at..)
+                .and_then(read_varint)
+                .and_then(|(len, n)| usize::try_from(len).ok()?.checked_add(n))?,
+            _ => return None,
+        };
+        i = body_at
+            .checked_add(body)
+            .filter(|&next| next <= bytes.len())?;
+    }
+    Some(i)
+}
+
 fn varint_into(buf: &mut [u8; 10], mut v: u64) -> usize {
     let mut n = 0;
     while v >= 0x80 && n < 9 {
@@ -529,4 +580,75 @@ fn varint_into(buf: &mut [u8; 10], mut v: u64) -> usize {
     }
     buf[n] = v as u8;
     n + 1
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::TableSchema;
+    use crate::plan::WalkOptions;
+    use crate::proto::{DescriptorOptions, ProtoWriter};
+
+    #[test]
+    fn reordering_reads_back_fields_of_every_wire_type() {
+        // Out-of-order keys at two levels, a record longer than 127 bytes (its
+        // length takes two bytes), a packed list, an empty packed list, a
+        // repeated record and repeated strings: the bytes equal those of the
+        // same row written in schema order.
+        let schema = TableSchema::from_json(
+            r#"[
+            {"name": "a", "type": "INT64"},
+            {"name": "b", "type": "FLOAT64"},
+            {"name": "c", "type": "STRING", "mode": "REPEATED"},
+            {"name": "d", "type": "INT64", "mode": "REPEATED"},
+            {"name": "e", "type": "INT64", "mode": "REPEATED"},
+            {"name": "r", "type": "RECORD", "mode": "REPEATED", "fields": [
+                {"name": "x", "type": "STRING"},
+                {"name": "y", "type": "INT64"}
+            ]},
+            {"name": "z", "type": "BOOL"}
+        ]"#,
+        )
+        .unwrap();
+        let w =
+            ProtoWriter::new(&schema, DescriptorOptions::default(), WalkOptions::new()).unwrap();
+        let long = "x".repeat(200);
+        let sorted = format!(
+            r#"{{"a": -5, "b": 1.5, "c": ["p", "q"], "d": [1, 300], "e": [], "r": [{{"x": "{long}", "y": 2}}, {{"x": "s", "y": -1}}], "z": true}}"#
+        );
+        let shuffled = format!(
+            r#"{{"z": true, "r": [{{"y": 2, "x": "{long}"}}, {{"y": -1, "x": "s"}}], "e": [], "c": ["p", "q"], "b": 1.5, "d": [1, 300], "a": -5}}"#
+        );
+        let want = w.encode_json(sorted.as_bytes(), 0).unwrap();
+        let got = w.encode_json(shuffled.as_bytes(), 0).unwrap();
+        assert_eq!(got, want);
+        // The in-order bytes are the fields in number order, by hand:
+        // a = -5 is a ten-byte varint after tag 0x08.
+        assert_eq!(
+            want.get(..11),
+            Some(
+                &[
+                    0x08, 0xfb, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01
+                ][..]
+            )
+        );
+        // Ends with z = true (field 7, varint).
+        assert_eq!(want.get(want.len() - 2..), Some(&[0x38, 0x01][..]));
+    }
+
+    #[test]
+    fn first_field_after_reads_fields_and_rejects_broken_bytes() {
+        // Field 1 = 150 (varint), field 2 = "A", field 3 = fixed64.
+        let bytes = [
+            0x08, 0x96, 0x01, 0x12, 0x01, 0x41, 0x19, 0, 0, 0, 0, 0, 0, 0, 0,
+        ];
+        assert_eq!(first_field_after(&bytes, 0), Some(0));
+        assert_eq!(first_field_after(&bytes, 1), Some(3));
+        assert_eq!(first_field_after(&bytes, 2), Some(6));
+        assert_eq!(first_field_after(&bytes, 3), Some(15));
+        assert_eq!(first_field_after(&[0x12, 0x05, 0x41], 5), None);
+        assert_eq!(first_field_after(&[0x08, 0x96], 5), None);
+        assert_eq!(first_field_after(&[0x0d, 0, 0, 0, 0], 5), None);
+    }
 }

@@ -41,9 +41,13 @@
 //! ```
 
 mod append;
+#[cfg(feature = "transport-rest")]
+pub mod auth;
 mod insert_all;
 pub mod messages;
 mod response;
+#[cfg(feature = "transport-rest")]
+pub mod rest;
 mod stream;
 
 pub use append::{

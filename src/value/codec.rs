@@ -9,6 +9,7 @@ use super::geography::Geography;
 use super::interval::Interval;
 use super::numeric::{BigNumeric, DecimalParams, Numeric, Rounding};
 use super::range::RangeValue;
+use super::scalar::ParseScratch;
 use super::timestamp::{Timestamp, TimestampPicos};
 use super::{Input, json, scalar};
 use crate::error::ValueError;
@@ -273,6 +274,28 @@ impl Codec {
             Codec::Interval => Scalar::Interval(Interval::parse(input)?),
             Codec::Range(e) => Scalar::Range(RangeValue::parse(input, e)?),
         })
+    }
+}
+
+impl Codec {
+    /// [`Codec::parse`] with the caller's buffers: the same checks and the
+    /// same value, but a BYTES or a compacted JSON value borrows `scratch`
+    /// instead of owning an allocation.
+    #[inline]
+    pub(crate) fn parse_in<'a>(
+        &self,
+        input: Input<'a>,
+        policy: &Policy,
+        scratch: &'a mut ParseScratch,
+    ) -> Result<Scalar<'a>, ValueError> {
+        match *self {
+            Codec::Bytes { max_length } => {
+                scalar::parse_bytes_into(input, max_length, &mut scratch.bytes)?;
+                Ok(Scalar::Bytes(Cow::Borrowed(scratch.bytes.as_slice())))
+            }
+            Codec::Json => Ok(Scalar::Json(json::parse_in(input, &mut scratch.json)?)),
+            _ => self.parse(input, policy),
+        }
     }
 }
 

@@ -90,7 +90,51 @@ pub fn parse(input: Input<'_>) -> Result<Cow<'_, str>, ValueError> {
     let span = scanner
         .run(&mut Validate)
         .map_err(|e| e.into_value_error(EXPECTED, text))?;
-    Ok(compact(text, span))
+    if span.inner_whitespace {
+        return Ok(Cow::Owned(scanner.out));
+    }
+    Ok(Cow::Borrowed(
+        text.get(span.start..span.end).unwrap_or(text),
+    ))
+}
+
+/// Reusable buffers for [`parse_in`], so that the row walk parses a JSON
+/// column without allocating per value.
+#[derive(Debug, Default)]
+pub(crate) struct JsonScratch {
+    stack: Vec<Frame>,
+    keys: Vec<KeySpan>,
+    out: String,
+}
+
+/// [`parse`] with the caller's buffers: the same checks and the same text;
+/// compacted text is written into `scratch` and borrowed from it.
+pub(crate) fn parse_in<'a>(
+    input: Input<'a>,
+    scratch: &'a mut JsonScratch,
+) -> Result<Cow<'a, str>, ValueError> {
+    let text = match input {
+        Input::Bool(true) => return Ok(Cow::Borrowed("true")),
+        Input::Bool(false) => return Ok(Cow::Borrowed("false")),
+        Input::Number(text) | Input::Str(text) | Input::Raw(text) => text,
+        Input::Null => return Err(ValueError::wrong_kind(EXPECTED, input.kind())),
+    };
+    let mut scanner = Scanner::with_buffers(
+        text,
+        MAX_DEPTH,
+        std::mem::take(&mut scratch.stack),
+        std::mem::take(&mut scratch.keys),
+        std::mem::take(&mut scratch.out),
+    );
+    let result = scanner.run(&mut Validate);
+    (scratch.stack, scratch.keys, scratch.out) = scanner.into_buffers();
+    let span = result.map_err(|e| e.into_value_error(EXPECTED, text))?;
+    if span.inner_whitespace {
+        return Ok(Cow::Borrowed(scratch.out.as_str()));
+    }
+    Ok(Cow::Borrowed(
+        text.get(span.start..span.end).unwrap_or(text),
+    ))
 }
 
 /// A parsed JSON value that keeps number text as written, for readers of
@@ -130,50 +174,6 @@ struct Span {
     start: usize,
     end: usize,
     inner_whitespace: bool,
-}
-
-/// Removes the whitespace between tokens of validated JSON text.
-fn compact(text: &str, span: Span) -> Cow<'_, str> {
-    let Some(value) = text.get(span.start..span.end) else {
-        return Cow::Borrowed(text);
-    };
-    if !span.inner_whitespace {
-        return Cow::Borrowed(value);
-    }
-    let mut out = String::with_capacity(value.len());
-    let mut rest = value;
-    // Every split below is at an ASCII byte, so at a char boundary.
-    while let Some(i) = rest.bytes().position(|b| is_whitespace(b) || b == b'"') {
-        out.push_str(rest.get(..i).unwrap_or_default());
-        rest = rest.get(i..).unwrap_or_default();
-        if rest.starts_with('"') {
-            let len = string_token_len(rest.as_bytes());
-            out.push_str(rest.get(..len).unwrap_or_default());
-            rest = rest.get(len..).unwrap_or_default();
-        } else {
-            rest = rest.trim_start_matches([' ', '\t', '\n', '\r']);
-        }
-    }
-    out.push_str(rest);
-    Cow::Owned(out)
-}
-
-/// The length of the string token at the start of validated JSON text
-/// (opening quote to closing quote, inclusive).
-fn string_token_len(bytes: &[u8]) -> usize {
-    let mut i = 1;
-    while let Some(skip) = bytes
-        .get(i..)
-        .and_then(|tail| tail.iter().position(|&b| b == b'"' || b == b'\\'))
-    {
-        i += skip;
-        if bytes.get(i) == Some(&b'"') {
-            return i + 1;
-        }
-        // A backslash: skip it and the byte it escapes.
-        i += 2;
-    }
-    bytes.len()
 }
 
 fn is_whitespace(b: u8) -> bool {
@@ -220,6 +220,8 @@ trait Sink<'a> {
     const WANTS_STRINGS: bool;
     /// Whether numbers must pass BigQuery's storability rule.
     const CHECKS_NUMBERS: bool;
+    /// Whether the scanner writes the value without its inner whitespace.
+    const COMPACTS: bool;
     fn begin(&mut self, object: bool);
     fn key(&mut self, key: Cow<'a, str>);
     fn end(&mut self);
@@ -232,6 +234,7 @@ struct Validate;
 impl<'a> Sink<'a> for Validate {
     const WANTS_STRINGS: bool = false;
     const CHECKS_NUMBERS: bool = true;
+    const COMPACTS: bool = true;
     fn begin(&mut self, _object: bool) {}
     fn key(&mut self, _key: Cow<'a, str>) {}
     fn end(&mut self) {}
@@ -262,6 +265,7 @@ impl<'a> TreeBuilder<'a> {
 impl<'a> Sink<'a> for TreeBuilder<'a> {
     const WANTS_STRINGS: bool = true;
     const CHECKS_NUMBERS: bool = false;
+    const COMPACTS: bool = false;
     fn begin(&mut self, object: bool) {
         let node = if object {
             Node::Object(Vec::new())
@@ -293,6 +297,16 @@ enum Frame {
     Object(usize),
 }
 
+/// A key of an open object: where its contents (between the quotes) sit in
+/// the text, and whether they hold escapes (then they are compared after
+/// unescaping).
+#[derive(Debug, Clone, Copy)]
+struct KeySpan {
+    start: usize,
+    end: usize,
+    escaped: bool,
+}
+
 /// A one-value JSON scanner over UTF-8 text (RFC 8259), iterative.
 struct Scanner<'a> {
     text: &'a str,
@@ -301,21 +315,73 @@ struct Scanner<'a> {
     max_depth: usize,
     stack: Vec<Frame>,
     /// The keys of the open objects, for the duplicate check.
-    keys: Vec<Cow<'a, str>>,
+    keys: Vec<KeySpan>,
     inner_whitespace: bool,
+    /// Whether `skip_whitespace` builds the compact text in `out`.
+    compacting: bool,
+    /// The compact text so far (valid once `inner_whitespace` is set): the
+    /// value up to `copied` without its inner whitespace.
+    out: String,
+    copied: usize,
 }
 
 impl<'a> Scanner<'a> {
     fn new(text: &'a str, max_depth: usize) -> Self {
+        Self::with_buffers(text, max_depth, Vec::new(), Vec::new(), String::new())
+    }
+
+    /// A scanner that uses (cleared) buffers the caller keeps between values.
+    fn with_buffers(
+        text: &'a str,
+        max_depth: usize,
+        mut stack: Vec<Frame>,
+        mut keys: Vec<KeySpan>,
+        mut out: String,
+    ) -> Self {
+        stack.clear();
+        keys.clear();
+        out.clear();
         Scanner {
             text,
             bytes: text.as_bytes(),
             pos: 0,
             max_depth,
-            stack: Vec::new(),
-            keys: Vec::new(),
+            stack,
+            keys,
             inner_whitespace: false,
+            compacting: false,
+            out,
+            copied: 0,
         }
+    }
+
+    /// Gives the buffers back for the next value.
+    fn into_buffers(self) -> (Vec<Frame>, Vec<KeySpan>, String) {
+        (self.stack, self.keys, self.out)
+    }
+
+    /// A key's text after unescaping.
+    fn key_text(&self, key: KeySpan) -> Cow<'a, str> {
+        let raw = self.text.get(key.start..key.end).unwrap_or_default();
+        if !key.escaped {
+            return Cow::Borrowed(raw);
+        }
+        // Re-read the (already validated) string token, decoding it.
+        let mut again = Scanner::new(self.text, 0);
+        again.pos = key.start.saturating_sub(1);
+        match again.string(true) {
+            Ok((text, _)) => text,
+            Err(_) => Cow::Borrowed(raw),
+        }
+    }
+
+    /// Whether two keys are equal after unescaping.
+    fn same_key(&self, a: KeySpan, b: KeySpan) -> bool {
+        let raw = |k: KeySpan| self.bytes.get(k.start..k.end).unwrap_or_default();
+        if !a.escaped && !b.escaped {
+            return raw(a) == raw(b);
+        }
+        self.key_text(a) == self.key_text(b)
     }
 
     fn peek(&self) -> Option<u8> {
@@ -333,6 +399,13 @@ impl<'a> Scanner<'a> {
         }
         if self.pos > start && !self.stack.is_empty() {
             self.inner_whitespace = true;
+            if self.compacting {
+                // Whitespace never sits inside a token: `start` and `pos`
+                // are char boundaries.
+                self.out
+                    .push_str(self.text.get(self.copied..start).unwrap_or_default());
+                self.copied = self.pos;
+            }
         }
     }
 
@@ -349,6 +422,8 @@ impl<'a> Scanner<'a> {
     fn run<S: Sink<'a>>(&mut self, sink: &mut S) -> Result<Span, ScanError> {
         self.skip_whitespace();
         let start = self.pos;
+        self.compacting = S::COMPACTS;
+        self.copied = start;
         'value: loop {
             // A value is expected here.
             self.skip_whitespace();
@@ -377,7 +452,7 @@ impl<'a> Scanner<'a> {
                     }
                 }
                 Some(b'"') => {
-                    let value = self.string(S::WANTS_STRINGS)?;
+                    let (value, _) = self.string(S::WANTS_STRINGS)?;
                     sink.scalar(Node::String(value));
                 }
                 Some(b'-' | b'0'..=b'9') => {
@@ -427,6 +502,10 @@ impl<'a> Scanner<'a> {
             }
         }
         let end = self.pos;
+        if self.compacting && self.inner_whitespace {
+            self.out
+                .push_str(self.text.get(self.copied..end).unwrap_or_default());
+        }
         self.skip_whitespace();
         if self.pos != self.bytes.len() {
             return self.syntax("expected the end after the JSON value");
@@ -443,8 +522,13 @@ impl<'a> Scanner<'a> {
         if self.peek() != Some(b'"') {
             return self.syntax("expected a string key");
         }
-        let key = self.string(true)?;
-        self.keys.push(key.clone());
+        let start = self.pos + 1;
+        let (key, escaped) = self.string(S::WANTS_STRINGS)?;
+        self.keys.push(KeySpan {
+            start,
+            end: self.pos.saturating_sub(1),
+            escaped,
+        });
         sink.key(key);
         self.skip_whitespace();
         self.expect(b':', "expected ':'")
@@ -452,16 +536,20 @@ impl<'a> Scanner<'a> {
 
     /// Checks the keys of the object being closed for duplicates.
     fn close_object(&mut self, first_key: usize) -> Result<(), ScanError> {
-        if let Some(keys) = self.keys.get_mut(first_key..) {
+        if let Some(keys) = self.keys.get(first_key..) {
             // Small objects: compare pairwise; large ones: sort, then compare neighbours.
             let duplicate = if keys.len() <= 16 {
                 keys.iter()
                     .enumerate()
-                    .find(|&(i, key)| keys.get(..i).is_some_and(|before| before.contains(key)))
-                    .map(|(_, key)| key.to_string())
+                    .find(|&(i, &key)| {
+                        keys.get(..i)
+                            .is_some_and(|before| before.iter().any(|&b| self.same_key(b, key)))
+                    })
+                    .map(|(_, &key)| self.key_text(key).into_owned())
             } else {
-                keys.sort_unstable();
-                keys.windows(2).find_map(|pair| match pair {
+                let mut texts: Vec<Cow<'a, str>> = keys.iter().map(|&k| self.key_text(k)).collect();
+                texts.sort_unstable();
+                texts.windows(2).find_map(|pair| match pair {
                     [a, b] if a == b => Some(a.to_string()),
                     _ => None,
                 })
@@ -530,12 +618,13 @@ impl<'a> Scanner<'a> {
     }
 
     /// A string starting at its opening quote; unescaped when `decode` (else
-    /// an empty placeholder).
-    fn string(&mut self, decode: bool) -> Result<Cow<'a, str>, ScanError> {
+    /// an empty placeholder), and whether it held escapes.
+    fn string(&mut self, decode: bool) -> Result<(Cow<'a, str>, bool), ScanError> {
         self.pos += 1;
         let start = self.pos;
         let mut owned: Option<String> = None;
         let mut copied_to = start;
+        let mut escaped = false;
         loop {
             // Skip the plain run up to the next quote, backslash or control byte.
             if let Some(rest) = self.bytes.get(self.pos..) {
@@ -550,6 +639,7 @@ impl<'a> Scanner<'a> {
             match b {
                 b'"' => break,
                 b'\\' => {
+                    escaped = true;
                     let escape_at = self.pos;
                     let c = self.escape()?;
                     if decode {
@@ -566,15 +656,16 @@ impl<'a> Scanner<'a> {
         let end = self.pos;
         self.pos += 1;
         if !decode {
-            return Ok(Cow::Borrowed(""));
+            return Ok((Cow::Borrowed(""), escaped));
         }
-        Ok(match owned {
+        let text = match owned {
             Some(mut out) => {
                 out.push_str(self.text.get(copied_to..end).unwrap_or_default());
                 Cow::Owned(out)
             }
             None => Cow::Borrowed(self.text.get(start..end).unwrap_or_default()),
-        })
+        };
+        Ok((text, escaped))
     }
 
     /// One escape sequence at the backslash; returns the character.
@@ -1098,6 +1189,22 @@ mod tests {
             prop_assert!(check_number(&text).is_ok(), "{}", text);
             let text = format!("{f}");
             prop_assert!(check_number(&text).is_ok(), "{}", text);
+        }
+
+        #[test]
+        fn parse_in_agrees_with_parse_across_reuse(
+            a in prop_oneof![json_value(), ".{0,24}"],
+            b in prop_oneof![json_value(), ".{0,24}"],
+        ) {
+            // One scratch for both values, as the row walk uses it.
+            let mut scratch = JsonScratch::default();
+            for text in [&a, &b, &a] {
+                for input in [Input::Str(text), Input::Raw(text)] {
+                    let want = parse(input).map(Cow::into_owned);
+                    let got = parse_in(input, &mut scratch).map(Cow::into_owned);
+                    prop_assert_eq!(got, want, "{:?}", text);
+                }
+            }
         }
 
         #[test]

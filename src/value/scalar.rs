@@ -29,6 +29,15 @@ const STRING_EXPECTED: &str = "STRING (a JSON string)";
 const BYTES_EXPECTED: &str =
     "BYTES (a base64 string, standard or URL-safe alphabet, padding optional)";
 
+/// Reusable buffers for the value parsers (`Codec::parse_in`): BYTES are
+/// decoded and JSON text compacted into them instead of into a new
+/// allocation per value. The row walk keeps one.
+#[derive(Debug, Default)]
+pub(crate) struct ParseScratch {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) json: super::json::JsonScratch,
+}
+
 /// BOOL: `true`/`false`, the strings "true"/"false" in any case, the numbers 0 and 1.
 ///
 /// - A JSON number is accepted when its exact value is 0 or 1 (`0`, `1`,
@@ -142,7 +151,7 @@ fn non_finite(s: &str) -> Option<f64> {
 pub fn parse_float64(input: Input<'_>) -> Result<f64, ValueError> {
     match input {
         // JSON's number grammar is a subset of ours: no second check needed.
-        Input::Number(t) => match t.parse::<f64>() {
+        Input::Number(t) => match fast_f64(t).map_or_else(|| t.parse::<f64>(), Ok) {
             Ok(v) if v.is_finite() => Ok(v),
             Ok(_) => Err(ValueError::out_of_range(FLOAT64_RANGE, t)),
             Err(_) => Err(ValueError::invalid(FLOAT64_EXPECTED, t)),
@@ -153,6 +162,52 @@ pub fn parse_float64(input: Input<'_>) -> Result<f64, ValueError> {
         },
         other => Err(ValueError::wrong_kind(FLOAT64_EXPECTED, other.kind())),
     }
+}
+
+/// Exact powers of ten as f64 (10^22 is the largest one f64 holds exactly).
+const POW10_F64: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// The common shape `-?D+(.D+)?` with at most 15 digits in all (so the
+/// digits form an integer below 2^53, exact in an f64) read as the nearest
+/// f64: that integer divided by an exact power of ten is one correctly
+/// rounded IEEE division, the same value std's parser returns (Clinger's fast
+/// path). `None` sends the text to std's parser.
+#[inline]
+fn fast_f64(text: &str) -> Option<f64> {
+    let b = text.as_bytes();
+    let (neg, digits) = match b {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, b),
+    };
+    if digits.is_empty() || digits.len() > 16 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut frac_digits: Option<usize> = None;
+    let mut count = 0usize;
+    for &c in digits {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(c - b'0');
+                count += 1;
+                if let Some(n) = frac_digits.as_mut() {
+                    *n += 1;
+                }
+            }
+            b'.' if frac_digits.is_none() && count > 0 => frac_digits = Some(0),
+            _ => return None,
+        }
+    }
+    if count == 0 || count > 15 || frac_digits == Some(0) {
+        return None;
+    }
+    let pow = POW10_F64.get(frac_digits.unwrap_or(0))?;
+    // mantissa < 10^15 < 2^53: exact as f64.
+    let v = mantissa as f64 / pow;
+    Some(if neg { -v } else { v })
 }
 
 /// Appends FLOAT64's canonical text.
@@ -352,18 +407,40 @@ pub fn parse_string(input: Input<'_>, max_length: Option<u64>) -> Result<&str, V
 ///   symbol (`"QR=="`; the canonical form is `"QQ=="`), and non-strings.
 /// - Over `max_length` decoded bytes: [`ValueError::TooLong`] with unit `"bytes"`.
 pub fn parse_bytes(input: Input<'_>, max_length: Option<u64>) -> Result<Vec<u8>, ValueError> {
+    let mut bytes = Vec::new();
+    parse_bytes_into(input, max_length, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// [`parse_bytes`] into the caller's buffer (cleared first), so that the
+/// row walk decodes BYTES without allocating per value. On error `out`
+/// holds no meaningful bytes.
+pub(crate) fn parse_bytes_into(
+    input: Input<'_>,
+    max_length: Option<u64>,
+    out: &mut Vec<u8>,
+) -> Result<(), ValueError> {
     let Input::Str(s) = input else {
         return Err(ValueError::wrong_kind(BYTES_EXPECTED, input.kind()));
     };
+    out.clear();
+    if fast_base64(s.as_bytes(), out) {
+        return check_bytes_len(out, max_length);
+    }
+    out.clear();
     let url_safe = s.bytes().any(|b| b == b'-' || b == b'_');
     let engine = if url_safe {
         &URL_SAFE_PAD_INDIFFERENT
     } else {
         &STANDARD_PAD_INDIFFERENT
     };
-    let bytes = engine
-        .decode(s)
+    engine
+        .decode_vec(s, out)
         .map_err(|_| ValueError::invalid(BYTES_EXPECTED, s))?;
+    check_bytes_len(out, max_length)
+}
+
+fn check_bytes_len(bytes: &[u8], max_length: Option<u64>) -> Result<(), ValueError> {
     if let Some(max) = max_length {
         let length = len_u64(bytes.len());
         if length > max {
@@ -374,7 +451,58 @@ pub fn parse_bytes(input: Input<'_>, max_length: Option<u64>) -> Result<Vec<u8>,
             });
         }
     }
-    Ok(bytes)
+    Ok(())
+}
+
+/// One symbol of the standard base64 alphabet.
+#[inline]
+fn base64_symbol(c: u8) -> Option<u32> {
+    let v = match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => return None,
+    };
+    Some(u32::from(v))
+}
+
+/// The canonical shape of standard base64 (whole quads, standard
+/// alphabet, canonical `=` padding, zero unused bits) decoded into `out`.
+/// Written by hand because the base64 crate's general decoder costs more
+/// than the rest of a short BYTES value's walk; anything else returns false
+/// and goes to the crate, so this only ever agrees with it (a proptest
+/// checks).
+fn fast_base64(s: &[u8], out: &mut Vec<u8>) -> bool {
+    if s.len() % 4 != 0 {
+        return false;
+    }
+    let pad = match s {
+        [.., b'=', b'='] => 2,
+        [.., b'='] => 1,
+        _ => 0,
+    };
+    out.reserve(s.len() / 4 * 3);
+    let mut quads = s.chunks_exact(4).peekable();
+    while let Some(quad) = quads.next() {
+        let pad = if quads.peek().is_none() { pad } else { 0 };
+        let mut v: u32 = 0;
+        for (j, &c) in quad.iter().enumerate().take(4 - pad) {
+            let Some(d) = base64_symbol(c) else {
+                return false;
+            };
+            v |= d << (18 - 6 * j);
+        }
+        let [_, b0, b1, b2] = v.to_be_bytes();
+        match pad {
+            0 => out.extend_from_slice(&[b0, b1, b2]),
+            1 if b2 == 0 => out.extend_from_slice(&[b0, b1]),
+            2 if b1 == 0 && b2 == 0 => out.push(b0),
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// Appends BYTES's canonical text: standard base64 with padding.
@@ -755,6 +883,70 @@ mod tests {
                 let digits = |t: &str| t.split(['e', 'E']).next().unwrap_or("").chars().filter(char::is_ascii_digit).collect::<String>().trim_matches('0').len();
                 prop_assert_eq!(digits(&text), digits(&format!("{:e}", v)));
             }
+        }
+
+        #[test]
+        fn fast_f64_agrees_with_std(
+            neg in any::<bool>(),
+            int in "[0-9]{1,16}",
+            frac in proptest::option::of("[0-9]{0,16}"),
+        ) {
+            let text = match &frac {
+                Some(f) => format!("{}{int}.{f}", if neg { "-" } else { "" }),
+                None => format!("{}{int}", if neg { "-" } else { "" }),
+            };
+            let fast = fast_f64(&text);
+            let std = text.parse::<f64>().ok();
+            if let Some(v) = fast {
+                prop_assert_eq!(Some(v.to_bits()), std.map(f64::to_bits), "{}", text);
+            }
+            // Whatever the path, the public parser agrees with std on JSON numbers.
+            if let Ok(v) = parse_float64(Input::Number(&text)) {
+                prop_assert_eq!(Some(v.to_bits()), std.map(f64::to_bits), "{}", text);
+            }
+        }
+
+        #[test]
+        fn fast_f64_takes_the_common_shapes(m in 0u64..1_000_000_000_000_000, scale in 0usize..15) {
+            let digits = format!("{m:015}");
+            let text = format!("{}.{}", &digits[..15 - scale], &digits[15 - scale..]);
+            let text = text.trim_end_matches('.');
+            prop_assert_eq!(
+                fast_f64(text).map(f64::to_bits),
+                text.parse::<f64>().ok().map(f64::to_bits),
+                "{}", text
+            );
+        }
+
+        #[test]
+        fn fast_base64_agrees_with_the_crate(text in "[A-Za-z0-9+/=_-]{0,13}") {
+            let mut fast = Vec::new();
+            if fast_base64(text.as_bytes(), &mut fast) {
+                let general = STANDARD_PAD_INDIFFERENT.decode(&text).ok();
+                prop_assert_eq!(Some(fast), general, "{}", text);
+            }
+        }
+
+        #[test]
+        fn bytes_into_a_reused_buffer_agree(
+            a in "[A-Za-z0-9+/=_-]{0,13}",
+            b in "[A-Za-z0-9+/=_-]{0,13}",
+            max in proptest::option::of(0u64..10),
+        ) {
+            let mut buf = vec![0xAA; 5];
+            for text in [&a, &b, &a] {
+                let want = parse_bytes(Input::Str(text), max);
+                let got = parse_bytes_into(Input::Str(text), max, &mut buf).map(|()| buf.clone());
+                prop_assert_eq!(got, want, "{:?}", text);
+            }
+        }
+
+        #[test]
+        fn fast_base64_takes_canonical_text(raw in prop::collection::vec(any::<u8>(), 0..40)) {
+            let text = STANDARD.encode(&raw);
+            let mut fast = Vec::new();
+            prop_assert!(fast_base64(text.as_bytes(), &mut fast), "{}", text);
+            prop_assert_eq!(fast, raw);
         }
 
         #[test]

@@ -24,7 +24,7 @@ pub(crate) fn today_utc() -> Result<Date, String> {
     Date::from_days(days).map_err(|e| e.to_string())
 }
 
-fn insert_ids(text: &str) -> Result<InsertIds, String> {
+pub(crate) fn insert_ids(text: &str) -> Result<InsertIds, String> {
     match text {
         "none" => Ok(InsertIds::None),
         "hash" => Ok(InsertIds::ContentHash),

@@ -32,6 +32,9 @@ enum Command {
     Encode(EncodeArgs),
     /// Decode encoded rows back to NDJSON in canonical forms.
     Decode(DecodeArgs),
+    /// Send NDJSON rows to a table (--format insert-all over REST); summary
+    /// and rejected rows on stderr, exit 1 if any row was rejected.
+    Load(load::LoadArgs),
     /// Continuous export to Bigtable: the EXPORT DATA query or its jobs.insert body.
     Bigtable {
         #[command(subcommand)]
@@ -194,6 +197,7 @@ enum SchemaCommand {
 
 mod bigtable;
 mod insert_all;
+mod load;
 mod rows;
 mod schema;
 mod value;
@@ -224,6 +228,7 @@ fn main() -> ExitCode {
         Command::Bigtable { command } => bigtable::bigtable(&command),
         Command::Pubsub { command } => bigtable::pubsub(&command),
         Command::Decode(args) => rows::decode(&args),
+        Command::Load(args) => load::load(&args),
         Command::Schema {
             command:
                 SchemaCommand::Proto {
