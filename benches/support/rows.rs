@@ -105,7 +105,7 @@ pub fn bench10(n: usize) -> (String, String) {
         );
         let common = |created: &str, day: &str| {
             format!(
-                "{{\"id\": {i}, \"name\": \"{name}\", \"amount\": \"{amount}\", \"price\": {price}, \
+                "{{\"id\": {i}, \"name\": \"{name}\", \"amount\": \"{amount}\", \"price\": {price:?}, \
                  \"active\": {active}, \"created\": {created}, \"day\": {day}, \"tags\": [{}], \
                  \"payload\": \"{}\", \"meta\": \"{meta}\"}}\n",
                 tags.join(", "),
@@ -177,8 +177,8 @@ pub fn nested30(n: usize) -> (String, String) {
         for l in 0..nlines {
             let added = rng.below(2_000_000_000_000_000) as i64;
             let body = format!(
-                "\"sku\": \"SKU-{i}-{l}\", \"qty\": {}, \"price\": \"{}.{:02}\", \"tax\": {}, \
-                 \"gift\": {}, \"tags\": [\"{}\", \"{}\"], \"weight\": {}",
+                "\"sku\": \"SKU-{i}-{l}\", \"qty\": {}, \"price\": \"{}.{:02}\", \"tax\": {:?}, \
+                 \"gift\": {}, \"tags\": [\"{}\", \"{}\"], \"weight\": {:?}",
                 1 + rng.below(9),
                 rng.below(1000),
                 rng.below(100),
@@ -197,7 +197,7 @@ pub fn nested30(n: usize) -> (String, String) {
         let mut head = String::new();
         let _ = write!(
             head,
-            "\"order_id\": {i}, \"status\": \"{}\", \"total\": \"{}.{:02}\", \"discount\": {}, \
+            "\"order_id\": {i}, \"status\": \"{}\", \"total\": \"{}.{:02}\", \"discount\": {:?}, \
              \"paid\": {}, \"channel\": \"web\", \"notes\": \"deliver to the back door, ring twice\", \
              \"priority\": {}",
             WORDS[rng.below(10) as usize],
