@@ -178,18 +178,7 @@ impl<'p> Walker<'p> {
         row: usize,
         sink: &mut S,
     ) -> Result<(), RowError> {
-        let mut buf = std::mem::take(&mut self.buf);
-        buf.clear();
-        let result = match serde_json::to_writer(&mut buf, row_value) {
-            Ok(()) => self.walk_json(&buf, row, sink),
-            Err(e) => Err(RowError {
-                row,
-                path: FieldPath::root(),
-                error: ValueError::invalid("a JSON-serializable row", &e.to_string()),
-            }),
-        };
-        self.buf = buf;
-        result
+        self.walk_serialize(row_value, row, sink)
     }
 
     /// Walks one typed Rust row (anything `serde::Serialize` that serializes
