@@ -172,6 +172,8 @@ impl<'p> Walker<'p> {
     }
 
     /// Walks one `serde_json::Value` row (serialized first; the general path).
+    /// A `Value` holds numbers as `i64`/`u64`/`f64`, so digits a NUMERIC
+    /// needs may already be gone; the JSON-bytes entry points keep them.
     pub fn walk_value<S: Sink>(
         &mut self,
         row_value: &serde_json::Value,

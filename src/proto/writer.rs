@@ -79,7 +79,10 @@ impl ProtoWriter {
         Ok(sink.rows().row(0).map(<[u8]>::to_vec).unwrap_or_default())
     }
 
-    /// Encodes one `serde_json::Value` row.
+    /// Encodes one `serde_json::Value` row. Note that a `Value` already holds
+    /// JSON numbers as `i64`/`u64`/`f64`: a 38-digit NUMERIC given as a JSON
+    /// number was rounded when the `Value` was parsed. Give such values as
+    /// strings, or use the JSON-bytes entry points, which keep number text.
     pub fn encode_value(&self, value: &serde_json::Value, row: usize) -> Result<Vec<u8>, RowError> {
         let mut sink = ProtoSink::new(&self.encoder);
         Walker::new(&self.plan).walk_value(value, row, &mut sink)?;
