@@ -324,7 +324,7 @@ fn emulator_end_to_end() {
     let (code, stderr) = run(&["--grpc-endpoint", "http://127.0.0.1:1"]);
     assert_eq!(code, Some(2));
     assert!(
-        stderr.contains("not implemented yet (needs the gRPC client)"),
+        stderr.contains("--grpc-endpoint: only with --format proto"),
         "{stderr}"
     );
     let _ = std::fs::remove_dir_all(&dir);

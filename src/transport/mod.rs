@@ -17,6 +17,11 @@
 //!   response means.
 //! - [`insert_all_rejected_rows`]: insertAll responses in the same terms.
 //!
+//! The clients that do the I/O are behind features: `rest` (feature
+//! `transport-rest`, insertAll and friends over ureq) and `grpc` (feature
+//! `transport-grpc`, the Storage Write API over tonic); both take their
+//! bearer tokens from `auth`.
+//!
 //! ```
 //! use bqcodec::proto::{DescriptorOptions, ProtoWriter};
 //! use bqcodec::transport::messages::{AppendResponseKind, AppendResult, AppendRowsResponse};
@@ -41,8 +46,10 @@
 //! ```
 
 mod append;
-#[cfg(feature = "transport-rest")]
+#[cfg(any(feature = "transport-rest", feature = "transport-grpc"))]
 pub mod auth;
+#[cfg(feature = "transport-grpc")]
+pub mod grpc;
 mod insert_all;
 pub mod messages;
 mod response;

@@ -1,0 +1,889 @@
+//! A thin gRPC client for the BigQuery Storage Write API (feature
+//! `transport-grpc`): CreateWriteStream, GetWriteStream,
+//! FinalizeWriteStream, BatchCommitWriteStreams, FlushRows, and AppendRows
+//! as one bidirectional stream at a time.
+//!
+//! The messages are this crate's hand-written prost types
+//! ([`super::messages`]) sent with tonic's generic client
+//! (`tonic::client::Grpc` and `tonic_prost::ProstCodec`) on the method
+//! paths of `google.cloud.bigquery.storage.v1.BigQueryWrite` — no protoc,
+//! no build script. The requests come from the sans-IO
+//! [`AppendPlanner`](super::AppendPlanner) and the responses are read with
+//! [`read_append_response`]; this file only moves them.
+//!
+//! # Choices
+//!
+//! - **Blocking.** The client owns a current-thread tokio runtime and every
+//!   call blocks, like [`RestClient`](super::rest::RestClient) (feature
+//!   `transport-rest`). Calling it from inside a tokio runtime is refused
+//!   with an error (a nested runtime would panic).
+//! - **Endpoint.** [`DEFAULT_ENDPOINT`]
+//!   (`https://bigquerystorage.googleapis.com`, TLS with rustls and the
+//!   webpki roots) or any `http://host:port` (plain HTTP/2, emulators).
+//! - **Headers.** `authorization: Bearer …` from the [`TokenSource`] on
+//!   every call (none from [`NoAuth`]), and
+//!   `x-goog-request-params: write_stream=…` (or `parent=…`/`name=…`, the
+//!   routing field of each method), the value percent-encoded except for
+//!   unreserved characters and `/`.
+//! - **Retries.** Only what [`ErrorClass::is_retryable`] says (TRANSIENT:
+//!   UNAVAILABLE, INTERNAL, DEADLINE_EXCEEDED, CANCELLED; RESOURCE_EXHAUSTED;
+//!   ABORTED), at most [`GrpcRetry::max_attempts`] sends per request,
+//!   exponential backoff from [`GrpcRetry::initial_backoff`] capped at
+//!   [`GrpcRetry::max_backoff`] (no jitter: one writer per stream).
+//! - **AppendRows.** Requests are sent in plan order on one connection,
+//!   at most [`AppendLimits::max_requests`] requests and
+//!   [`AppendLimits::max_bytes`] bytes unanswered (always at least one).
+//!   Responses are read in order, each for the oldest unanswered request.
+//!   After any failed response the connection is dropped and a new one is
+//!   opened (its first request carries the writer schema again,
+//!   [`PlannedAppend::request_for_new_connection`]) — the service may
+//!   close the stream after an error anyway. An `OffsetAlreadyExists`
+//!   answer counts as appended (a resent request that had landed). A
+//!   failure that is not retried (or still fails after the last attempt)
+//!   rejects that request's rows; on a stream with offsets it also stops
+//!   the append (every later offset would be out of range) and the rows
+//!   not appended are reported as rejected. Rows the service lists in
+//!   `row_errors` are rejected with its message; the request's other rows
+//!   are reported as rejected too (`Aborted`, "not appended: another row of
+//!   its request was invalid"), not resent — resending them would shift
+//!   every later offset. A response waits at most
+//!   [`AppendLimits::response_timeout`] (then: TRANSIENT, resent).
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use prost::Message;
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::client::Grpc;
+use tonic::codegen::http::uri::PathAndQuery;
+use tonic::metadata::MetadataValue;
+use tonic::transport::{Channel, ClientTlsConfig, Endpoint};
+
+use super::append::PlannedAppend;
+use super::auth::{AuthError, NoAuth, TokenSource};
+use super::messages::{
+    AppendRowsRequest, AppendRowsResponse, BatchCommitWriteStreamsRequest,
+    BatchCommitWriteStreamsResponse, Code, CreateWriteStreamRequest, FinalizeWriteStreamRequest,
+    FinalizeWriteStreamResponse, FlushRowsRequest, FlushRowsResponse, GetWriteStreamRequest,
+    Status, WriteStream, WriteStreamType, WriteStreamView,
+};
+use super::response::{AppendFailure, ErrorClass, RejectedRow, read_append_response};
+use super::stream::WriteStreamName;
+use crate::error::ValueError;
+
+/// Google's Storage Write API endpoint.
+pub const DEFAULT_ENDPOINT: &str = "https://bigquerystorage.googleapis.com";
+
+const SERVICE: &str = "/google.cloud.bigquery.storage.v1.BigQueryWrite/";
+
+/// A failed gRPC call.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum GrpcError {
+    /// The service (or the connection) answered with a non-OK status.
+    #[error(transparent)]
+    Status(#[from] AppendFailure),
+    /// No token for the request.
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    /// An endpoint, name or argument the client does not accept, or a call
+    /// from inside a tokio runtime.
+    #[error(transparent)]
+    Invalid(#[from] ValueError),
+}
+
+impl GrpcError {
+    /// The class of the failure (`PermissionDenied` for no token,
+    /// `InvalidRequest` for a refused argument).
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            GrpcError::Status(f) => f.class,
+            GrpcError::Auth(_) => ErrorClass::PermissionDenied,
+            GrpcError::Invalid(_) => ErrorClass::InvalidRequest,
+        }
+    }
+}
+
+/// How often and how long to retry retryable failures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct GrpcRetry {
+    /// Sends per request, the first included (at least 1). Default 5.
+    pub max_attempts: u32,
+    /// Wait before the second send. Default 250 ms (four times longer for
+    /// RESOURCE_EXHAUSTED).
+    pub initial_backoff: Duration,
+    /// Longest wait. Default 20 s.
+    pub max_backoff: Duration,
+}
+
+impl Default for GrpcRetry {
+    fn default() -> Self {
+        GrpcRetry {
+            max_attempts: 5,
+            initial_backoff: Duration::from_millis(250),
+            max_backoff: Duration::from_secs(20),
+        }
+    }
+}
+
+impl GrpcRetry {
+    /// The defaults (see the fields).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sends per request (0 is taken as 1: no retry).
+    pub fn with_max_attempts(mut self, n: u32) -> Self {
+        self.max_attempts = n.max(1);
+        self
+    }
+
+    /// The first wait and the cap (a cap below the first wait is raised to it).
+    pub fn with_backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_backoff = initial;
+        self.max_backoff = max.max(initial);
+        self
+    }
+
+    /// The wait after failed attempt `attempt` (1-based).
+    fn delay(&self, attempt: u32, class: ErrorClass) -> Duration {
+        let factor = if class == ErrorClass::ResourceExhausted {
+            4
+        } else {
+            1
+        };
+        let exp = 1u32
+            .checked_shl(attempt.saturating_sub(1).min(16))
+            .unwrap_or(u32::MAX);
+        self.initial_backoff
+            .saturating_mul(factor)
+            .saturating_mul(exp)
+            .min(self.max_backoff)
+    }
+}
+
+/// In-flight limits and the response timeout of AppendRows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AppendLimits {
+    /// Unanswered requests at most (at least 1). Default 16.
+    pub max_requests: usize,
+    /// Unanswered request bytes at most; one request is always allowed.
+    /// Default 64 MiB.
+    pub max_bytes: usize,
+    /// How long to wait for one response. Default 120 s.
+    pub response_timeout: Duration,
+}
+
+impl Default for AppendLimits {
+    fn default() -> Self {
+        AppendLimits {
+            max_requests: 16,
+            max_bytes: 64 << 20,
+            response_timeout: Duration::from_secs(120),
+        }
+    }
+}
+
+impl AppendLimits {
+    /// The defaults (see the fields).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Unanswered requests and bytes at most (0 requests is taken as 1).
+    pub fn with_in_flight(mut self, requests: usize, bytes: usize) -> Self {
+        self.max_requests = requests.max(1);
+        self.max_bytes = bytes;
+        self
+    }
+
+    /// How long to wait for one response.
+    pub fn with_response_timeout(mut self, timeout: Duration) -> Self {
+        self.response_timeout = timeout;
+        self
+    }
+}
+
+/// What [`GrpcClient::append_rows`] did.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AppendReport {
+    /// Rows in the planned requests.
+    pub rows: usize,
+    /// Rows in the stream at the end (appended now, or already there on
+    /// an `OffsetAlreadyExists`).
+    pub appended: usize,
+    /// Requests sent (resends included) on connections that opened.
+    pub requests: usize,
+    /// Request bytes sent (resends included; protobuf message bytes,
+    /// without gRPC framing).
+    pub bytes: usize,
+    /// Rows not appended, by input row, in input order.
+    pub rejected: Vec<RejectedRow>,
+    /// The failure that stopped the append on a stream with offsets, if any.
+    pub stopped_by: Option<AppendFailure>,
+}
+
+/// The gRPC client: an endpoint, a [`TokenSource`], retry and in-flight
+/// settings, one lazily connected channel and a current-thread runtime.
+pub struct GrpcClient {
+    runtime: tokio::runtime::Runtime,
+    channel: Channel,
+    endpoint: String,
+    auth: Box<dyn TokenSource>,
+    retry: GrpcRetry,
+    limits: AppendLimits,
+}
+
+impl std::fmt::Debug for GrpcClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GrpcClient")
+            .field("endpoint", &self.endpoint)
+            .field("retry", &self.retry)
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
+}
+
+fn status_failure(status: &tonic::Status) -> AppendFailure {
+    // `grpc-status-details-bin` carries the whole google.rpc.Status, with
+    // a StorageError among its details when the service sends one.
+    let details = Status::decode(status.details())
+        .map(|s| s.details)
+        .unwrap_or_default();
+    AppendFailure::from_status(
+        &Status {
+            code: status.code() as i32,
+            message: status.message().to_owned(),
+            details,
+        },
+        false,
+    )
+}
+
+fn local_failure(code: Code, message: String) -> AppendFailure {
+    AppendFailure::from_status(
+        &Status {
+            code: code as i32,
+            message,
+            details: Vec::new(),
+        },
+        false,
+    )
+}
+
+/// Percent-encodes a routing header value: all but unreserved characters
+/// and `/`.
+fn routing_value(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// One open AppendRows connection.
+struct Connection {
+    tx: tokio::sync::mpsc::Sender<AppendRowsRequest>,
+    responses: tonic::Streaming<AppendRowsResponse>,
+}
+
+impl GrpcClient {
+    /// A client for `endpoint` (`https://…` or `http://host:port`, no path
+    /// but an optional trailing `/`), no token, the default retry policy
+    /// and in-flight limits. Connects at the first call. Rejects any other
+    /// scheme, an endpoint with a path, query or spaces, and a call from
+    /// inside a tokio runtime.
+    pub fn new(endpoint: &str) -> Result<GrpcClient, GrpcError> {
+        let e = endpoint.strip_suffix('/').unwrap_or(endpoint);
+        let (tls, rest) = match (e.strip_prefix("https://"), e.strip_prefix("http://")) {
+            (Some(r), _) => (true, r),
+            (None, Some(r)) => (false, r),
+            (None, None) => (false, ""),
+        };
+        let bad = || {
+            ValueError::invalid(
+                "an endpoint such as https://bigquerystorage.googleapis.com or http://127.0.0.1:9060",
+                endpoint,
+            )
+        };
+        if rest.is_empty() || rest.contains(['/', '?', '#', ' ']) || !rest.is_ascii() {
+            return Err(bad().into());
+        }
+        not_in_runtime()?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|err| ValueError::invalid("a tokio runtime", &err.to_string()))?;
+        let mut ep = Endpoint::from_shared(e.to_owned())
+            .map_err(|_| bad())?
+            .connect_timeout(Duration::from_secs(30))
+            .http2_keep_alive_interval(Duration::from_secs(30));
+        if tls {
+            ep = ep
+                .tls_config(ClientTlsConfig::new().with_webpki_roots())
+                .map_err(|err| ValueError::invalid("a TLS configuration", &err.to_string()))?;
+        }
+        let channel = {
+            let _guard = runtime.enter();
+            ep.connect_lazy()
+        };
+        Ok(GrpcClient {
+            runtime,
+            channel,
+            endpoint: e.to_owned(),
+            auth: Box::new(NoAuth),
+            retry: GrpcRetry::default(),
+            limits: AppendLimits::default(),
+        })
+    }
+
+    /// Uses `auth` for every call.
+    pub fn with_auth(mut self, auth: impl TokenSource + 'static) -> Self {
+        self.auth = Box::new(auth);
+        self
+    }
+
+    /// Uses `retry`.
+    pub fn with_retry(mut self, retry: GrpcRetry) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Uses `limits` for AppendRows.
+    pub fn with_limits(mut self, limits: AppendLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The endpoint, without a trailing `/`.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    fn request<T>(&self, message: T, routing: &str) -> Result<tonic::Request<T>, GrpcError> {
+        let mut request = tonic::Request::new(message);
+        let md = request.metadata_mut();
+        if let Some(token) = self.auth.token()? {
+            let v = MetadataValue::try_from(format!("Bearer {token}")).map_err(|_| AuthError {
+                message: "the token cannot go in a header".into(),
+            })?;
+            md.insert("authorization", v);
+        }
+        let v = MetadataValue::try_from(routing)
+            .map_err(|_| ValueError::invalid("a routing header value", routing))?;
+        md.insert("x-goog-request-params", v);
+        Ok(request)
+    }
+
+    /// One unary call with retries.
+    fn unary<Q, R>(&self, method: &'static str, message: Q, routing: &str) -> Result<R, GrpcError>
+    where
+        Q: Message + Clone + Send + Sync + 'static,
+        R: Message + Default + Send + Sync + 'static,
+    {
+        not_in_runtime()?;
+        let path = PathAndQuery::try_from(format!("{SERVICE}{method}"))
+            .map_err(|_| ValueError::invalid("a gRPC method name", method))?;
+        let mut attempt = 0u32;
+        loop {
+            attempt = attempt.saturating_add(1);
+            let request = self.request(message.clone(), routing)?;
+            let mut grpc = Grpc::new(self.channel.clone());
+            let codec = tonic_prost::ProstCodec::<Q, R>::default();
+            let path = path.clone();
+            let result = self.runtime.block_on(async move {
+                grpc.ready().await.map_err(|e| {
+                    local_failure(Code::Unavailable, format!("cannot connect: {e}"))
+                })?;
+                grpc.unary(request, path, codec)
+                    .await
+                    .map(tonic::Response::into_inner)
+                    .map_err(|s| status_failure(&s))
+            });
+            match result {
+                Ok(r) => return Ok(r),
+                Err(f) if f.is_retryable() && attempt < self.retry.max_attempts => {
+                    std::thread::sleep(self.retry.delay(attempt, f.class));
+                }
+                Err(f) => return Err(f.into()),
+            }
+        }
+    }
+
+    /// CreateWriteStream: a new COMMITTED, PENDING or BUFFERED stream on
+    /// `table` (`projects/P/datasets/D/tables/T`). Rejects
+    /// `WriteStreamType::Unspecified`.
+    pub fn create_write_stream(
+        &self,
+        table: &str,
+        kind: WriteStreamType,
+    ) -> Result<WriteStream, GrpcError> {
+        if kind == WriteStreamType::Unspecified {
+            return Err(ValueError::invalid(
+                "a stream type COMMITTED, PENDING or BUFFERED",
+                "TYPE_UNSPECIFIED",
+            )
+            .into());
+        }
+        let request = CreateWriteStreamRequest {
+            parent: table.to_owned(),
+            write_stream: Some(WriteStream {
+                r#type: kind as i32,
+                ..Default::default()
+            }),
+        };
+        let routing = format!("parent={}", routing_value(table));
+        self.unary("CreateWriteStream", request, &routing)
+    }
+
+    /// GetWriteStream with the given view.
+    pub fn get_write_stream(
+        &self,
+        stream: &WriteStreamName,
+        view: WriteStreamView,
+    ) -> Result<WriteStream, GrpcError> {
+        let request = GetWriteStreamRequest {
+            name: stream.as_str().to_owned(),
+            view: view as i32,
+        };
+        let routing = format!("name={}", routing_value(stream.as_str()));
+        self.unary("GetWriteStream", request, &routing)
+    }
+
+    /// FinalizeWriteStream: no more appends; gives the stream's row count.
+    pub fn finalize_write_stream(&self, stream: &WriteStreamName) -> Result<i64, GrpcError> {
+        let request = FinalizeWriteStreamRequest {
+            name: stream.as_str().to_owned(),
+        };
+        let routing = format!("name={}", routing_value(stream.as_str()));
+        let r: FinalizeWriteStreamResponse =
+            self.unary("FinalizeWriteStream", request, &routing)?;
+        Ok(r.row_count)
+    }
+
+    /// BatchCommitWriteStreams: commits finalized PENDING streams of
+    /// `table` atomically. A response with `stream_errors` is returned as
+    /// the first one's failure (nothing was committed then).
+    pub fn batch_commit_write_streams(
+        &self,
+        table: &str,
+        streams: &[&WriteStreamName],
+    ) -> Result<BatchCommitWriteStreamsResponse, GrpcError> {
+        let request = BatchCommitWriteStreamsRequest {
+            parent: table.to_owned(),
+            write_streams: streams.iter().map(|s| s.as_str().to_owned()).collect(),
+        };
+        let routing = format!("parent={}", routing_value(table));
+        let r: BatchCommitWriteStreamsResponse =
+            self.unary("BatchCommitWriteStreams", request, &routing)?;
+        if let Some(e) = r.stream_errors.first() {
+            return Err(AppendFailure::from_storage_error(e).into());
+        }
+        Ok(r)
+    }
+
+    /// FlushRows on a BUFFERED stream: rows up to and including `offset`
+    /// become visible; gives the flushed offset. Rejects a negative offset.
+    pub fn flush_rows(&self, stream: &WriteStreamName, offset: i64) -> Result<i64, GrpcError> {
+        if offset < 0 {
+            return Err(ValueError::out_of_range("an offset ≥ 0", &offset.to_string()).into());
+        }
+        let request = FlushRowsRequest {
+            write_stream: stream.as_str().to_owned(),
+            offset: Some(offset),
+        };
+        let routing = format!("write_stream={}", routing_value(stream.as_str()));
+        let r: FlushRowsResponse = self.unary("FlushRows", request, &routing)?;
+        Ok(r.offset)
+    }
+
+    /// AppendRows: sends `plan` (from one [`AppendPlanner`](super::AppendPlanner),
+    /// in order, all for `stream`) and reads the responses (see the module
+    /// docs for in-flight limits, reconnects, retries and what stops the
+    /// append). Per-row and per-request failures are in the report; an
+    /// `Err` means nothing could be tried (no token, a call from inside a
+    /// runtime).
+    pub fn append_rows(
+        &self,
+        stream: &WriteStreamName,
+        plan: &[PlannedAppend],
+    ) -> Result<AppendReport, GrpcError> {
+        not_in_runtime()?;
+        // Checked once: a token that goes away mid-append fails the next
+        // connection as a permission error.
+        let routing = format!("write_stream={}", routing_value(stream.as_str()));
+        self.request((), &routing)?;
+        let path = PathAndQuery::try_from(format!("{SERVICE}AppendRows"))
+            .map_err(|_| ValueError::invalid("a gRPC method name", "AppendRows"))?;
+        Ok(self
+            .runtime
+            .block_on(self.append_async(plan, &routing, path)))
+    }
+
+    async fn connect(
+        &self,
+        routing: &str,
+        path: PathAndQuery,
+        first: Vec<AppendRowsRequest>,
+    ) -> Result<Connection, AppendFailure> {
+        let (tx, rx) = tokio::sync::mpsc::channel(self.limits.max_requests.saturating_add(1));
+        // The first requests go in before the call is made: a server may
+        // send its headers only with its first response.
+        for r in first {
+            let _ = tx.try_send(r);
+        }
+        let request = self
+            .request(ReceiverStream::new(rx), routing)
+            .map_err(|e| local_failure(Code::PermissionDenied, e.to_string()))?;
+        let mut grpc = Grpc::new(self.channel.clone());
+        grpc.ready()
+            .await
+            .map_err(|e| local_failure(Code::Unavailable, format!("cannot connect: {e}")))?;
+        let codec = tonic_prost::ProstCodec::<AppendRowsRequest, AppendRowsResponse>::default();
+        let responses = grpc
+            .streaming(request, path, codec)
+            .await
+            .map_err(|s| status_failure(&s))?
+            .into_inner();
+        Ok(Connection { tx, responses })
+    }
+
+    async fn append_async(
+        &self,
+        plan: &[PlannedAppend],
+        routing: &str,
+        path: PathAndQuery,
+    ) -> AppendReport {
+        let mut report = AppendReport {
+            rows: plan.iter().map(PlannedAppend::len).sum(),
+            ..Default::default()
+        };
+        let mut conn: Option<Connection> = None;
+        let mut acked = 0usize; // the oldest unanswered request
+        let mut sent = 0usize; // the next request to send
+        let mut attempts = 0u32; // sends of plan[acked]
+        while acked < plan.len() {
+            // Fill the window: requests acked..sent are unanswered.
+            let fresh = conn.is_none();
+            if fresh {
+                sent = acked;
+            }
+            let mut batch = Vec::new();
+            let mut batch_bytes = 0usize;
+            let mut in_flight: usize = plan
+                .get(acked..sent)
+                .unwrap_or_default()
+                .iter()
+                .map(PlannedAppend::encoded_len)
+                .sum();
+            while let Some(p) = plan.get(sent) {
+                let window = sent.saturating_sub(acked);
+                if window >= self.limits.max_requests
+                    || (window > 0
+                        && in_flight.saturating_add(p.encoded_len()) > self.limits.max_bytes)
+                {
+                    break;
+                }
+                let request = if fresh && batch.is_empty() {
+                    p.request_for_new_connection()
+                } else {
+                    p.request().clone()
+                };
+                batch_bytes = batch_bytes.saturating_add(request.encoded_len());
+                in_flight = in_flight.saturating_add(p.encoded_len());
+                if sent == acked {
+                    attempts = attempts.saturating_add(1);
+                }
+                batch.push(request);
+                sent = sent.saturating_add(1);
+            }
+            // Counted as sent once a connection took them.
+            let batch_requests = batch.len();
+            let count = |report: &mut AppendReport| {
+                report.requests = report.requests.saturating_add(batch_requests);
+                report.bytes = report.bytes.saturating_add(batch_bytes);
+            };
+            let response = match conn.as_mut() {
+                None => match self.connect(routing, path.clone(), batch).await {
+                    Ok(c) => {
+                        count(&mut report);
+                        conn = Some(c);
+                        continue;
+                    }
+                    Err(f) => Err(f),
+                },
+                Some(c) => {
+                    count(&mut report);
+                    for r in batch {
+                        let _ = c.tx.try_send(r);
+                    }
+                    match tokio::time::timeout(self.limits.response_timeout, c.responses.message())
+                        .await
+                    {
+                        Err(_) => Err(local_failure(
+                            Code::DeadlineExceeded,
+                            format!(
+                                "no AppendRows response within {:?}",
+                                self.limits.response_timeout
+                            ),
+                        )),
+                        Ok(Err(s)) => Err(status_failure(&s)),
+                        Ok(Ok(None)) => Err(local_failure(
+                            Code::Unavailable,
+                            "the server closed the AppendRows stream".into(),
+                        )),
+                        Ok(Ok(Some(r))) => Ok(r),
+                    }
+                }
+            };
+            let Some(planned) = plan.get(acked) else {
+                break;
+            };
+            let (failure, listed) = match response {
+                Ok(r) => match read_append_response(planned, &r) {
+                    Ok(o) if o.is_success() => {
+                        report.appended = report.appended.saturating_add(planned.len());
+                        acked = acked.saturating_add(1);
+                        attempts = 0;
+                        continue;
+                    }
+                    Ok(o) => match o.result {
+                        Err(f) => (f, o.rejected),
+                        Ok(_) => (local_failure(Code::Unknown, String::new()), o.rejected),
+                    },
+                    Err(e) => (
+                        local_failure(
+                            Code::Internal,
+                            format!("a response not for its request: {e}"),
+                        ),
+                        Vec::new(),
+                    ),
+                },
+                Err(f) => (f, Vec::new()),
+            };
+            // Any failure: a new connection for what follows.
+            conn = None;
+            if failure.is_retryable() && listed.is_empty() && attempts < self.retry.max_attempts {
+                tokio::time::sleep(self.retry.delay(attempts, failure.class)).await;
+                continue;
+            }
+            reject(&mut report, planned, &failure, listed);
+            acked = acked.saturating_add(1);
+            attempts = 0;
+            if planned.offset().is_some() {
+                for rest in plan.get(acked..).unwrap_or_default() {
+                    for (i, &row) in rest.input_rows().iter().enumerate() {
+                        report.rejected.push(RejectedRow {
+                            input_row: row,
+                            request_row: i,
+                            class: ErrorClass::Aborted,
+                            message: format!(
+                                "not appended: an earlier request on this stream failed ({failure})"
+                            ),
+                        });
+                    }
+                }
+                report.stopped_by = Some(failure);
+                break;
+            }
+        }
+        report.rejected.sort_by_key(|r| r.input_row);
+        report
+    }
+}
+
+/// Rejects the rows of a failed request: the listed ones with their
+/// messages, the others with the failure.
+fn reject(
+    report: &mut AppendReport,
+    planned: &PlannedAppend,
+    failure: &AppendFailure,
+    listed: Vec<RejectedRow>,
+) {
+    let named: BTreeSet<usize> = listed.iter().map(|r| r.request_row).collect();
+    let invalid_rows = !listed.is_empty();
+    report.rejected.extend(listed);
+    for (i, &row) in planned.input_rows().iter().enumerate() {
+        if named.contains(&i) {
+            continue;
+        }
+        let (class, message) = if invalid_rows {
+            (
+                ErrorClass::Aborted,
+                "not appended: another row of its request was invalid".to_owned(),
+            )
+        } else {
+            (failure.class, failure.to_string())
+        };
+        report.rejected.push(RejectedRow {
+            input_row: row,
+            request_row: i,
+            class,
+            message,
+        });
+    }
+}
+
+fn not_in_runtime() -> Result<(), ValueError> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(ValueError::invalid(
+            "a call from outside any tokio runtime (the client blocks)",
+            "a call from inside a tokio runtime",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints() {
+        let c = GrpcClient::new("http://127.0.0.1:9/").unwrap();
+        assert_eq!(c.endpoint(), "http://127.0.0.1:9");
+        assert!(GrpcClient::new(DEFAULT_ENDPOINT).is_ok());
+        for bad in ["ftp://x", "https://", "https://x/path", "x:1", "http://a b"] {
+            assert!(GrpcClient::new(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn routing_values_and_backoff() {
+        assert_eq!(
+            routing_value("projects/p/datasets/d/tables/t$1 x"),
+            "projects/p/datasets/d/tables/t%241%20x"
+        );
+        let r = GrpcRetry::new().with_backoff(Duration::from_millis(100), Duration::from_secs(1));
+        assert_eq!(
+            r.delay(1, ErrorClass::Transient),
+            Duration::from_millis(100)
+        );
+        assert_eq!(
+            r.delay(3, ErrorClass::Transient),
+            Duration::from_millis(400)
+        );
+        assert_eq!(r.delay(40, ErrorClass::Transient), Duration::from_secs(1));
+        assert_eq!(
+            r.delay(1, ErrorClass::ResourceExhausted),
+            Duration::from_millis(400)
+        );
+    }
+
+    #[test]
+    fn status_details_are_read() {
+        use crate::transport::messages::{STORAGE_ERROR_TYPE_URL, StorageError, StorageErrorCode};
+        let detail = StorageError {
+            code: StorageErrorCode::OffsetAlreadyExists as i32,
+            entity: "s".into(),
+            error_message: "dup".into(),
+        };
+        let full = Status {
+            code: Code::AlreadyExists as i32,
+            message: "m".into(),
+            details: vec![prost_types::Any {
+                type_url: STORAGE_ERROR_TYPE_URL.into(),
+                value: detail.encode_to_vec(),
+            }],
+        };
+        let s = tonic::Status::with_details(
+            tonic::Code::AlreadyExists,
+            "m",
+            full.encode_to_vec().into(),
+        );
+        let f = status_failure(&s);
+        assert_eq!(f.class, ErrorClass::OffsetAlreadyExists);
+        assert_eq!(f.storage_error, Some(detail));
+        let plain = status_failure(&tonic::Status::unavailable("down"));
+        assert_eq!(
+            (plain.class, plain.message.as_str()),
+            (ErrorClass::Transient, "down")
+        );
+    }
+
+    #[test]
+    fn append_without_a_server_retries_then_rejects_every_row() {
+        let c = GrpcClient::new("http://127.0.0.1:1").unwrap().with_retry(
+            GrpcRetry::new()
+                .with_max_attempts(2)
+                .with_backoff(Duration::from_millis(1), Duration::from_millis(2)),
+        );
+        let d = WriteStreamName::parse("projects/p/datasets/d/tables/t").unwrap();
+        let mut planner = crate::transport::AppendPlanner::new(
+            d.clone(),
+            crate::transport::WriterSchema::Proto(vec![0x0a, 0x01, b'R']),
+            crate::transport::AppendOptions::new(),
+        )
+        .unwrap();
+        let row = [0x08u8, 0x01];
+        let plan = planner.plan_rows([(4usize, &row[..]), (7, &row[..])]);
+        let report = c.append_rows(&d, &plan.requests).unwrap();
+        // One request, tried twice (the retry) on a connection that never
+        // opens (so nothing counts as sent), then its rows rejected; the
+        // _default stream has no offsets, so nothing stops.
+        assert_eq!((report.rows, report.appended, report.requests), (2, 0, 0));
+        assert_eq!(report.bytes, 0);
+        let got: Vec<_> = report
+            .rejected
+            .iter()
+            .map(|r| (r.input_row, r.request_row, r.class))
+            .collect();
+        assert_eq!(
+            got,
+            vec![(4, 0, ErrorClass::Transient), (7, 1, ErrorClass::Transient)]
+        );
+        assert!(report.stopped_by.is_none());
+
+        // With offsets (a created stream) a failure stops the append and
+        // the later requests' rows are rejected as not appended.
+        let s = WriteStreamName::parse("projects/p/datasets/d/tables/t/streams/s").unwrap();
+        let mut planner = crate::transport::AppendPlanner::new(
+            s.clone(),
+            crate::transport::WriterSchema::Proto(vec![0x0a, 0x01, b'R']),
+            crate::transport::AppendOptions::new()
+                .with_limit(64)
+                .with_margin(0),
+        )
+        .unwrap();
+        let plan = planner.plan_rows((0..6usize).map(|i| (i, &row[..])));
+        assert!(plan.requests.len() > 1);
+        let c = c.with_retry(GrpcRetry::new().with_max_attempts(1));
+        let report = c.append_rows(&s, &plan.requests).unwrap();
+        assert_eq!(report.requests, 0);
+        assert_eq!(
+            report.stopped_by.as_ref().map(|f| f.class),
+            Some(ErrorClass::Transient)
+        );
+        assert_eq!(report.rejected.len(), 6);
+        let later = &report.rejected[plan.requests[0].len()];
+        assert_eq!(later.class, ErrorClass::Aborted);
+        assert!(
+            later
+                .message
+                .starts_with("not appended: an earlier request")
+        );
+    }
+
+    #[test]
+    fn refused_inside_a_runtime_and_without_a_server() {
+        let c = GrpcClient::new("http://127.0.0.1:1")
+            .unwrap()
+            .with_retry(GrpcRetry::new().with_max_attempts(1));
+        let s = WriteStreamName::parse("projects/p/datasets/d/tables/t").unwrap();
+        let err = c.finalize_write_stream(&s).unwrap_err();
+        assert_eq!(err.class(), ErrorClass::Transient);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let inside = rt.block_on(async { c.flush_rows(&s, 0).map(|_| ()) });
+        assert_eq!(inside.unwrap_err().class(), ErrorClass::InvalidRequest);
+    }
+}
