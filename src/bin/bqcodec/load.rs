@@ -96,6 +96,38 @@ pub(crate) struct LoadArgs {
 
 /// The 1-based line of each row in a chunk (lines of only spaces, tabs and
 /// carriage returns are blank: not rows, as in the NDJSON walk).
+/// A one-line progress report on stderr for long loads, shown only when
+/// stderr is a terminal (scripts and tests see only the summary).
+struct Progress {
+    on: bool,
+    last: std::time::Instant,
+}
+
+impl Progress {
+    fn new() -> Self {
+        use std::io::IsTerminal as _;
+        Progress {
+            on: std::io::stderr().is_terminal(),
+            last: std::time::Instant::now(),
+        }
+    }
+
+    /// Redraws the line at most five times a second.
+    fn show(&mut self, line: impl FnOnce() -> String) {
+        if self.on && self.last.elapsed() >= std::time::Duration::from_millis(200) {
+            eprint!("\r{}\x1b[K", line());
+            self.last = std::time::Instant::now();
+        }
+    }
+
+    /// Clears the line before the summary.
+    fn done(&self) {
+        if self.on {
+            eprint!("\r\x1b[K");
+        }
+    }
+}
+
 fn row_lines(chunk: &[u8], first_line: usize, lines: &mut Vec<usize>) -> usize {
     let mut n = 0usize;
     for (i, line) in chunk.split(|&b| b == b'\n').enumerate() {
@@ -186,12 +218,19 @@ pub(crate) fn load(args: &LoadArgs) -> ExitCode {
     let mut rejected: Vec<(usize, String)> = Vec::new();
     let mut held: Vec<InsertAllRows> = Vec::new();
     let mut total = InsertAllReport::default();
-    let send = |encoded: &InsertAllRows, total: &mut InsertAllReport| {
+    let mut progress = Progress::new();
+    let mut send = |encoded: &InsertAllRows, total: &mut InsertAllReport| {
         let r = client.insert_all_rows(&table, encoded, writer.options());
         total.rows = total.rows.saturating_add(r.rows);
         total.requests = total.requests.saturating_add(r.requests);
         total.bytes = total.bytes.saturating_add(r.bytes);
         total.rejected.extend(r.rejected);
+        progress.show(|| {
+            format!(
+                "{} rows sent in {} requests ({} bytes)",
+                total.rows, total.requests, total.bytes
+            )
+        });
     };
     let read = for_each_chunk(input, |chunk| {
         next_line = next_line.saturating_add(row_lines(chunk, next_line, &mut lines));
@@ -218,6 +257,7 @@ pub(crate) fn load(args: &LoadArgs) -> ExitCode {
             send(encoded, &mut total);
         }
     }
+    Progress::new().done();
     let not_sent = rows.saturating_sub(total.rows);
     rejected.extend(
         total
@@ -317,6 +357,7 @@ fn load_proto(args: &LoadArgs) -> ExitCode {
     let mut rows = 0usize;
     let mut rejected: Vec<(usize, String)> = Vec::new();
     let mut held = Vec::new();
+    let mut progress = Progress::new();
     let read = for_each_chunk(input, |chunk| {
         next_line = next_line.saturating_add(row_lines(chunk, next_line, &mut lines));
         let (encoded, outcome) = writer.encode_ndjson(chunk, rows);
@@ -329,7 +370,9 @@ fn load_proto(args: &LoadArgs) -> ExitCode {
             (e.row, message)
         }));
         held.push(encoded);
+        progress.show(|| format!("{rows} rows read and encoded"));
     });
+    progress.done();
     if let Err(e) = read {
         return fail(format!("{}: cannot read: {e}", args.rows));
     }
