@@ -128,6 +128,23 @@ impl Progress {
     }
 }
 
+/// `(row, "<field.path>: <message>")` for each row the codec rejected.
+fn codec_rejections(errors: &[bqcodec::RowError]) -> impl Iterator<Item = (usize, String)> + '_ {
+    errors
+        .iter()
+        .map(|e| (e.row, format!("{}: {}", e.path, e.error)))
+}
+
+/// One line per rejected row: `line L (row R): message`, L the 1-based input line.
+fn print_rejected(err: &mut impl Write, lines: &[usize], rejected: &[(usize, String)]) {
+    for (row, message) in rejected {
+        let line = lines
+            .get(*row)
+            .map_or_else(|| "?".to_owned(), usize::to_string);
+        let _ = writeln!(err, "line {line} (row {row}): {message}");
+    }
+}
+
 fn row_lines(chunk: &[u8], first_line: usize, lines: &mut Vec<usize>) -> usize {
     let mut n = 0usize;
     for (i, line) in chunk.split(|&b| b == b'\n').enumerate() {
@@ -236,13 +253,7 @@ pub(crate) fn load(args: &LoadArgs) -> ExitCode {
         next_line = next_line.saturating_add(row_lines(chunk, next_line, &mut lines));
         let (encoded, outcome) = writer.encode_rows_ndjson(chunk, rows);
         rows = rows.saturating_add(outcome.rows);
-        rejected.extend(outcome.errors.iter().map(|e| {
-            let message = e.to_string();
-            let message = message
-                .strip_prefix(&format!("row {}: ", e.row))
-                .map_or(message.clone(), str::to_owned);
-            (e.row, message)
-        }));
+        rejected.extend(codec_rejections(&outcome.errors));
         if args.skip_invalid {
             send(&encoded, &mut total);
         } else {
@@ -267,12 +278,7 @@ pub(crate) fn load(args: &LoadArgs) -> ExitCode {
     );
     rejected.sort_by_key(|(row, _)| *row);
     let mut err = std::io::stderr().lock();
-    for (row, message) in &rejected {
-        let line = lines
-            .get(*row)
-            .map_or_else(|| "?".to_owned(), usize::to_string);
-        let _ = writeln!(err, "line {line} (row {row}): {message}");
-    }
+    print_rejected(&mut err, &lines, &rejected);
     let _ = writeln!(
         err,
         "{} of {rows} rows sent to {}.{}.{} in {} requests ({} bytes); {} rejected{}",
@@ -362,13 +368,7 @@ fn load_proto(args: &LoadArgs) -> ExitCode {
         next_line = next_line.saturating_add(row_lines(chunk, next_line, &mut lines));
         let (encoded, outcome) = writer.encode_ndjson(chunk, rows);
         rows = rows.saturating_add(outcome.rows);
-        rejected.extend(outcome.errors.iter().map(|e| {
-            let message = e.to_string();
-            let message = message
-                .strip_prefix(&format!("row {}: ", e.row))
-                .map_or(message.clone(), str::to_owned);
-            (e.row, message)
-        }));
+        rejected.extend(codec_rejections(&outcome.errors));
         held.push(encoded);
         progress.show(|| format!("{rows} rows read and encoded"));
     });
@@ -388,12 +388,7 @@ fn load_proto(args: &LoadArgs) -> ExitCode {
     rejected.append(&mut sent.rejected);
     rejected.sort_by_key(|(row, _)| *row);
     let mut err = std::io::stderr().lock();
-    for (row, message) in &rejected {
-        let line = lines
-            .get(*row)
-            .map_or_else(|| "?".to_owned(), usize::to_string);
-        let _ = writeln!(err, "line {line} (row {row}): {message}");
-    }
+    print_rejected(&mut err, &lines, &rejected);
     let _ = writeln!(
         err,
         "{} of {rows} rows sent to {}.{}.{} in {} requests ({} bytes), {} appended; {} rejected{note}",
