@@ -19,7 +19,6 @@
 #![cfg(all(feature = "transport-grpc", feature = "transport-rest"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use bqcodec::TableSchema;
@@ -31,6 +30,9 @@ use bqcodec::transport::rest::{RestClient, RetryPolicy, TableRef};
 use bqcodec::transport::{AppendOptions, AppendPlanner, ErrorClass, WriteStreamName, WriterSchema};
 use serde_json::Value;
 
+mod common;
+use common::emulator::{read_back, root, start};
+
 const PROJECT: &str = "bqcodec-emu-grpc";
 
 // Flat, and only types the emulator reads right with the text profile.
@@ -41,73 +43,6 @@ const SCHEMA: &str = r#"[
   {"name": "at", "type": "DATETIME"},
   {"name": "ok", "type": "BOOL"}
 ]"#;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Stops the emulator (exactly the PID the script started) when dropped.
-struct Emulator {
-    pid: String,
-    rest: u16,
-    grpc: u16,
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = Command::new(root().join("scripts/emulator.sh"))
-            .args(["stop", &self.pid])
-            .status();
-    }
-}
-
-fn start() -> Option<Emulator> {
-    let out = Command::new(root().join("scripts/emulator.sh"))
-        .args(["start", PROJECT])
-        .output()
-        .expect("run scripts/emulator.sh");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if out.status.code() == Some(3) {
-        eprintln!("skipping the emulator test: {}", stderr.trim());
-        return None;
-    }
-    assert!(
-        out.status.success(),
-        "scripts/emulator.sh start failed:\n{stderr}"
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let field = |k: &str| {
-        stdout
-            .split_whitespace()
-            .find_map(|w| w.strip_prefix(k))
-            .unwrap_or_else(|| panic!("no {k} in {stdout:?}"))
-            .to_owned()
-    };
-    Some(Emulator {
-        pid: field("PID="),
-        rest: field("REST_PORT=").parse().unwrap(),
-        grpc: field("GRPC_PORT=").parse().unwrap(),
-    })
-}
-
-/// All rows of a table, each as its cells' `v` values, sorted by id.
-fn read_back(client: &RestClient, table: &TableRef) -> Vec<Vec<Value>> {
-    let page = client.list_rows(table, Some(1000), None).unwrap();
-    let mut out: Vec<Vec<Value>> = page
-        .rows
-        .iter()
-        .map(|r| {
-            r["f"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|c| c["v"].clone())
-                .collect()
-        })
-        .collect();
-    out.sort_by_key(|r| r[0].as_str().unwrap_or("").parse::<i64>().unwrap_or(0));
-    out
-}
 
 fn ids(rows: &[Vec<Value>]) -> Vec<i64> {
     rows.iter()
@@ -164,7 +99,7 @@ impl Ctx {
 
 #[test]
 fn emulator_grpc_end_to_end() {
-    let Some(emu) = start() else { return };
+    let Some(emu) = start(PROJECT) else { return };
     let rest = RestClient::new(&format!("http://127.0.0.1:{}", emu.rest))
         .unwrap()
         .with_retry(RetryPolicy::new().with_max_attempts(2));

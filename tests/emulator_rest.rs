@@ -18,7 +18,7 @@
 #![cfg(feature = "transport-rest")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use bqcodec::TableSchema;
@@ -28,87 +28,19 @@ use bqcodec::transport::ErrorClass;
 use bqcodec::transport::rest::{RestClient, RetryPolicy, TableRef};
 use serde_json::{Value, json};
 
+mod common;
+use common::emulator::{read_back, root, start};
+
 const PROJECT: &str = "bqcodec-emu";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Stops the emulator (exactly the PID the script started) when dropped.
-struct Emulator {
-    pid: String,
-    port: u16,
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = Command::new(root().join("scripts/emulator.sh"))
-            .args(["stop", &self.pid])
-            .status();
-    }
-}
-
-fn start() -> Option<Emulator> {
-    let script = root().join("scripts/emulator.sh");
-    let out = Command::new(&script)
-        .args(["start", PROJECT])
-        .output()
-        .expect("run scripts/emulator.sh");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if out.status.code() == Some(3) {
-        eprintln!("skipping the emulator test: {}", stderr.trim());
-        return None;
-    }
-    assert!(
-        out.status.success(),
-        "scripts/emulator.sh start failed:\n{stderr}"
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let field = |k: &str| {
-        stdout
-            .split_whitespace()
-            .find_map(|w| w.strip_prefix(k))
-            .unwrap_or_else(|| panic!("no {k} in {stdout:?}"))
-            .to_owned()
-    };
-    Some(Emulator {
-        pid: field("PID="),
-        port: field("REST_PORT=").parse().unwrap(),
-    })
-}
 
 fn schema(path: &Path) -> TableSchema {
     TableSchema::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
-/// All rows of a table, each as its cells' `v` values, sorted by the first cell.
-fn read_back(client: &RestClient, table: &TableRef) -> Vec<Vec<Value>> {
-    let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let page = client.list_rows(table, Some(2), token.as_deref()).unwrap();
-        for r in &page.rows {
-            let cells = r["f"].as_array().unwrap();
-            out.push(cells.iter().map(|c| c["v"].clone()).collect::<Vec<_>>());
-        }
-        match page.page_token {
-            Some(t) if !page.rows.is_empty() => token = Some(t),
-            _ => break,
-        }
-    }
-    out.sort_by_key(|r| {
-        r[0].as_str()
-            .unwrap_or("")
-            .parse::<i64>()
-            .unwrap_or(i64::MAX)
-    });
-    out
-}
-
 #[test]
 fn emulator_end_to_end() {
-    let Some(emu) = start() else { return };
-    let endpoint = format!("http://127.0.0.1:{}", emu.port);
+    let Some(emu) = start(PROJECT) else { return };
+    let endpoint = format!("http://127.0.0.1:{}", emu.rest);
     let client = RestClient::new(&endpoint)
         .unwrap()
         .with_retry(RetryPolicy::new().with_max_attempts(2));
