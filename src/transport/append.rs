@@ -233,6 +233,133 @@ impl PlannedAppend {
     pub fn input_rows(&self) -> &[usize] {
         &self.input_rows
     }
+
+    /// The same request without the rows at request positions `drop`
+    /// (positions not below [`len`](Self::len) are ignored): what to send
+    /// again after a response listed those rows in `row_errors` (BigQuery
+    /// then wrote none of the request's rows). Everything else is kept —
+    /// the offset (nothing was written, so the rows left take the same
+    /// offset), the writer schema if the request carried it, the trace id
+    /// and missing-value interpretations. `Ok(None)` when no row is left.
+    ///
+    /// Protobuf rows are dropped from `serialized_rows`. An Arrow batch is
+    /// read back with the writer schema, the kept rows copied into one new
+    /// batch and serialized again (feature `arrow`; without it an Arrow
+    /// request is refused with an error, as is a batch that does not
+    /// read back). The result is never larger than the request, so it
+    /// fits the limit.
+    pub fn without_rows(&self, drop: &[usize]) -> Result<Option<PlannedAppend>, ValueError> {
+        let drop: std::collections::BTreeSet<usize> = drop.iter().copied().collect();
+        let keep: Vec<usize> = (0..self.len()).filter(|i| !drop.contains(i)).collect();
+        if keep.is_empty() {
+            return Ok(None);
+        }
+        let input_rows: Vec<usize> = keep
+            .iter()
+            .filter_map(|&i| self.input_rows.get(i).copied())
+            .collect();
+        let mut request = self.request.clone();
+        match &mut request.rows {
+            Some(Rows::ProtoRows(ProtoData {
+                rows: Some(rows), ..
+            })) => {
+                let old = std::mem::take(&mut rows.serialized_rows);
+                rows.serialized_rows = old
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(i, _)| !drop.contains(i))
+                    .map(|(_, r)| r)
+                    .collect();
+                if rows.serialized_rows.len() != input_rows.len() {
+                    return Err(ValueError::invalid(
+                        format!("a request with {} rows", self.len()),
+                        &format!("{} serialized rows", old_len(&self.request)),
+                    ));
+                }
+            }
+            Some(Rows::ArrowRows(ArrowData {
+                rows: Some(batch), ..
+            })) => {
+                batch.serialized_record_batch =
+                    self.arrow_without(&batch.serialized_record_batch, &keep)?;
+            }
+            _ => {
+                return Err(ValueError::invalid(
+                    "a request with protobuf or Arrow rows",
+                    "a request without rows",
+                ));
+            }
+        }
+        Ok(Some(PlannedAppend {
+            request,
+            input_rows,
+            schema: Arc::clone(&self.schema),
+            trace_id: self.trace_id.clone(),
+        }))
+    }
+
+    #[cfg(feature = "arrow")]
+    fn arrow_without(&self, bytes: &[u8], keep: &[usize]) -> Result<Vec<u8>, ValueError> {
+        let WriterSchema::Arrow(schema) = &*self.schema else {
+            return Err(ValueError::invalid(
+                "an Arrow writer schema for Arrow rows",
+                "a protobuf writer schema",
+            ));
+        };
+        let unreadable = |e: arrow_schema::ArrowError| {
+            ValueError::invalid("an Arrow record batch", &e.to_string())
+        };
+        let batch = crate::arrow::ipc::read_record_batch(schema, bytes).map_err(unreadable)?;
+        let kept = take_arrow_rows(&batch, keep).map_err(unreadable)?;
+        crate::arrow::ipc::serialize_record_batch(&kept).map_err(unreadable)
+    }
+
+    #[cfg(not(feature = "arrow"))]
+    fn arrow_without(&self, _bytes: &[u8], _keep: &[usize]) -> Result<Vec<u8>, ValueError> {
+        Err(ValueError::invalid(
+            "protobuf rows (dropping rows from an Arrow batch needs feature `arrow`)",
+            "an Arrow batch",
+        ))
+    }
+}
+
+/// The rows at `keep` (ascending positions below the batch's row count)
+/// as one new batch. Written here with arrow-data's `MutableArrayData`
+/// (copying runs of kept rows, as arrow-select's filter does inside) so the
+/// crate needs no arrow-select dependency for this one use.
+#[cfg(feature = "arrow")]
+fn take_arrow_rows(
+    batch: &arrow_array::RecordBatch,
+    keep: &[usize],
+) -> Result<arrow_array::RecordBatch, arrow_schema::ArrowError> {
+    use arrow_array::{Array, StructArray};
+    let rows = batch.num_rows();
+    let whole = StructArray::from(batch.clone()).into_data();
+    let mut out = arrow_data::transform::MutableArrayData::new(vec![&whole], false, keep.len());
+    let mut k = 0;
+    while let Some(&start) = keep.get(k) {
+        // A run of consecutive kept rows.
+        let mut end = start.saturating_add(1);
+        k += 1;
+        while keep.get(k) == Some(&end) {
+            end = end.saturating_add(1);
+            k += 1;
+        }
+        if end <= rows {
+            out.try_extend(0, start, end)?;
+        }
+    }
+    let array = StructArray::from(out.freeze());
+    arrow_array::RecordBatch::from(array).with_schema(batch.schema())
+}
+
+fn old_len(request: &AppendRowsRequest) -> usize {
+    match &request.rows {
+        Some(Rows::ProtoRows(ProtoData {
+            rows: Some(rows), ..
+        })) => rows.serialized_rows.len(),
+        _ => 0,
+    }
 }
 
 /// An Arrow record batch already serialized as one IPC message, with each
@@ -1072,6 +1199,85 @@ mod tests {
         assert_eq!(out.rejected[0].row, 4);
         // Protobuf rows on an Arrow connection are refused.
         assert_eq!(plan(&mut p, &rows(2, 1)).rejected.len(), 2);
+    }
+
+    #[test]
+    fn without_rows_keeps_offset_and_order() {
+        let mut p = planner(
+            "s",
+            AppendOptions::new().with_start_offset(5).with_trace_id("t"),
+        );
+        let out = plan(&mut p, &rows(4, 2));
+        let r = &out.requests[0];
+        let less = r.without_rows(&[1, 3, 99]).unwrap().unwrap();
+        assert_eq!(less.input_rows(), &[0, 2]);
+        assert_eq!(less.offset(), Some(5));
+        assert!(less.carries_writer_schema());
+        assert_eq!(less.request().trace_id, "t");
+        let Some(Rows::ProtoRows(d)) = &less.request().rows else {
+            panic!()
+        };
+        assert_eq!(
+            d.rows.as_ref().unwrap().serialized_rows,
+            vec![vec![0u8; 2], vec![2u8; 2]]
+        );
+        assert!(less.encoded_len() < r.encoded_len());
+        assert_eq!(r.without_rows(&[0, 1, 2, 3]).unwrap(), None);
+        // The resend of a resend still names the input rows.
+        let again = less.without_rows(&[0]).unwrap().unwrap();
+        assert_eq!(again.input_rows(), &[2]);
+        assert_eq!(again.request_for_new_connection().offset, Some(5));
+    }
+
+    /// An Arrow batch without rows 1 and 2 of 4: read back, the other rows
+    /// with their values, under the same offset.
+    #[cfg(feature = "arrow")]
+    #[test]
+    fn without_rows_of_an_arrow_batch() {
+        use crate::TableSchema;
+        use crate::arrow::{ArrowWriter, decode_batch, ipc};
+        use crate::plan::{Plan, WalkOptions};
+        let schema = TableSchema::from_json(
+            r#"[{"name": "n", "type": "INT64"}, {"name": "tags", "type": "STRING", "mode": "REPEATED"},
+                {"name": "r", "type": "RECORD", "fields": [{"name": "d", "type": "DATE"}]}]"#,
+        )
+        .unwrap();
+        let compiled = Plan::compile(&schema, WalkOptions::new()).unwrap();
+        let mut w = ArrowWriter::new(&compiled).unwrap();
+        let input = b"{\"n\": 1, \"tags\": [\"a\"]}\n{\"n\": 2}\n{\"n\": 3, \"r\": {\"d\": \"2024-02-29\"}}\n{\"n\": 4, \"tags\": [\"b\", \"c\"], \"r\": {\"d\": \"0001-01-01\"}}\n";
+        assert!(w.push_ndjson(input).errors.is_empty());
+        let schema_bytes = w.serialized_schema().unwrap();
+        let batches = w.finish_batches().unwrap();
+        let mut p = AppendPlanner::new(
+            stream("s"),
+            WriterSchema::Arrow(schema_bytes.clone()),
+            AppendOptions::new().with_start_offset(3),
+        )
+        .unwrap();
+        let out = p.plan_arrow_batches(&batches).unwrap();
+        let less = out.requests[0].without_rows(&[1, 2]).unwrap().unwrap();
+        assert_eq!(
+            (less.input_rows(), less.offset()),
+            (&[0usize, 3][..], Some(3))
+        );
+        let Some(Rows::ArrowRows(d)) = &less.request().rows else {
+            panic!()
+        };
+        let bytes = &d.rows.as_ref().unwrap().serialized_record_batch;
+        let back = ipc::read_record_batch(&schema_bytes, bytes).unwrap();
+        assert_eq!(
+            decode_batch(&compiled, &back).unwrap(),
+            vec![
+                r#"{"n":"1","tags":["a"],"r":null}"#.to_owned(),
+                r#"{"n":"4","tags":["b","c"],"r":{"d":"0001-01-01"}}"#.to_owned()
+            ]
+        );
+        // Proto rows with an Arrow request's bytes that do not read back.
+        let mut broken = out.requests[0].clone();
+        if let Some(Rows::ArrowRows(d)) = &mut broken.request.rows {
+            d.rows.as_mut().unwrap().serialized_record_batch = vec![1, 2, 3];
+        }
+        assert!(broken.without_rows(&[0]).is_err());
     }
 
     proptest::proptest! {

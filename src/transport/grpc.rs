@@ -9,7 +9,8 @@
 //! paths of `google.cloud.bigquery.storage.v1.BigQueryWrite` — no protoc,
 //! no build script. The requests come from the sans-IO
 //! [`AppendPlanner`](super::AppendPlanner) and the responses are read with
-//! [`read_append_response`]; this file only moves them.
+//! [`read_append_response`](super::read_append_response) by the sans-IO
+//! [`AppendSession`]; this file only moves them.
 //!
 //! # Choices
 //!
@@ -32,24 +33,16 @@
 //!   [`GrpcRetry::max_backoff`] (no jitter: one writer per stream).
 //! - **AppendRows.** Requests are sent in plan order on one connection,
 //!   at most [`AppendLimits::max_requests`] requests and
-//!   [`AppendLimits::max_bytes`] bytes unanswered (always at least one).
-//!   Responses are read in order, each for the oldest unanswered request.
-//!   After any failed response the connection is dropped and a new one is
-//!   opened (its first request carries the writer schema again,
-//!   [`PlannedAppend::request_for_new_connection`]) — the service may
-//!   close the stream after an error anyway. An `OffsetAlreadyExists`
-//!   answer counts as appended (a resent request that had landed). A
-//!   failure that is not retried (or still fails after the last attempt)
-//!   rejects that request's rows; on a stream with offsets it also stops
-//!   the append (every later offset would be out of range) and the rows
-//!   not appended are reported as rejected. Rows the service lists in
-//!   `row_errors` are rejected with its message; the request's other rows
-//!   are reported as rejected too (`Aborted`, "not appended: another row of
-//!   its request was invalid"), not resent — resending them would shift
-//!   every later offset. A response waits at most
-//!   [`AppendLimits::response_timeout`] (then: TRANSIENT, resent).
+//!   [`AppendLimits::max_bytes`] bytes unanswered (always at least one),
+//!   and responses read in order. What each response means — row errors
+//!   (by default the request's other rows are sent once more without the
+//!   bad ones, [`RowErrorPolicy`]), retries, reconnects with the writer
+//!   schema resent, offsets that move down past rejected rows, what stops
+//!   an append on a stream with offsets — is decided by the sans-IO
+//!   [`AppendSession`]; its docs have the rules. A
+//!   response waits at most [`AppendLimits::response_timeout`] (then the
+//!   connection counts as lost: TRANSIENT, resent).
 
-use std::collections::BTreeSet;
 use std::time::Duration;
 
 use prost::Message;
@@ -67,7 +60,8 @@ use super::messages::{
     FinalizeWriteStreamResponse, FlushRowsRequest, FlushRowsResponse, GetWriteStreamRequest,
     Status, WriteStream, WriteStreamType, WriteStreamView,
 };
-use super::response::{AppendFailure, ErrorClass, RejectedRow, read_append_response};
+use super::response::{AppendFailure, ErrorClass};
+use super::session::{AppendSession, RowErrorPolicy, SessionStep};
 use super::stream::WriteStreamName;
 use crate::error::ValueError;
 
@@ -206,25 +200,8 @@ impl AppendLimits {
     }
 }
 
-/// What [`GrpcClient::append_rows`] did.
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct AppendReport {
-    /// Rows in the planned requests.
-    pub rows: usize,
-    /// Rows in the stream at the end (appended now, or already there on
-    /// an `OffsetAlreadyExists`).
-    pub appended: usize,
-    /// Requests sent (resends included) on connections that opened.
-    pub requests: usize,
-    /// Request bytes sent (resends included; protobuf message bytes,
-    /// without gRPC framing).
-    pub bytes: usize,
-    /// Rows not appended, by input row, in input order.
-    pub rejected: Vec<RejectedRow>,
-    /// The failure that stopped the append on a stream with offsets, if any.
-    pub stopped_by: Option<AppendFailure>,
-}
+/// What [`GrpcClient::append_rows`] did (the sans-IO session's report).
+pub use super::session::AppendReport;
 
 /// The gRPC client: an endpoint, a [`TokenSource`], retry and in-flight
 /// settings, one lazily connected channel and a current-thread runtime.
@@ -235,6 +212,7 @@ pub struct GrpcClient {
     auth: Box<dyn TokenSource>,
     retry: GrpcRetry,
     limits: AppendLimits,
+    row_errors: RowErrorPolicy,
 }
 
 impl std::fmt::Debug for GrpcClient {
@@ -243,6 +221,7 @@ impl std::fmt::Debug for GrpcClient {
             .field("endpoint", &self.endpoint)
             .field("retry", &self.retry)
             .field("limits", &self.limits)
+            .field("row_errors", &self.row_errors)
             .finish_non_exhaustive()
     }
 }
@@ -253,10 +232,21 @@ fn status_failure(status: &tonic::Status) -> AppendFailure {
     let details = Status::decode(status.details())
         .map(|s| s.details)
         .unwrap_or_default();
+    // A status tonic made from a transport error (the connection was cut,
+    // reset, or refused mid-call) carries that error as its source and the
+    // code UNKNOWN; no server sent it, and the same request on a new
+    // connection can succeed: read as UNAVAILABLE (transient).
+    let (code, message) = match std::error::Error::source(status) {
+        Some(source) if status.code() == tonic::Code::Unknown => (
+            Code::Unavailable as i32,
+            format!("connection lost: {}: {source}", status.message()),
+        ),
+        _ => (status.code() as i32, status.message().to_owned()),
+    };
     AppendFailure::from_status(
         &Status {
-            code: status.code() as i32,
-            message: status.message().to_owned(),
+            code,
+            message,
             details,
         },
         false,
@@ -341,6 +331,7 @@ impl GrpcClient {
             auth: Box::new(NoAuth),
             retry: GrpcRetry::default(),
             limits: AppendLimits::default(),
+            row_errors: RowErrorPolicy::default(),
         })
     }
 
@@ -353,6 +344,14 @@ impl GrpcClient {
     /// Uses `retry`.
     pub fn with_retry(mut self, retry: GrpcRetry) -> Self {
         self.retry = retry;
+        self
+    }
+
+    /// What to do with the other rows of a request whose response lists
+    /// row errors (default [`RowErrorPolicy::ResendOthers`]: send them once
+    /// more without the listed rows).
+    pub fn with_row_error_policy(mut self, policy: RowErrorPolicy) -> Self {
+        self.row_errors = policy;
         self
     }
 
@@ -515,6 +514,18 @@ impl GrpcClient {
         stream: &WriteStreamName,
         plan: &[PlannedAppend],
     ) -> Result<AppendReport, GrpcError> {
+        self.append_rows_with_progress(stream, plan, &mut |_| {})
+    }
+
+    /// [`append_rows`](Self::append_rows), calling `progress` with the
+    /// report so far after each response (rows appended, requests and
+    /// bytes sent; its `rejected` is not sorted yet).
+    pub fn append_rows_with_progress(
+        &self,
+        stream: &WriteStreamName,
+        plan: &[PlannedAppend],
+        progress: &mut dyn FnMut(&AppendReport),
+    ) -> Result<AppendReport, GrpcError> {
         not_in_runtime()?;
         // Checked once: a token that goes away mid-append fails the next
         // connection as a permission error.
@@ -524,7 +535,7 @@ impl GrpcClient {
             .map_err(|_| ValueError::invalid("a gRPC method name", "AppendRows"))?;
         Ok(self
             .runtime
-            .block_on(self.append_async(plan, &routing, path)))
+            .block_on(self.append_async(plan, &routing, path, progress)))
     }
 
     async fn connect(
@@ -560,69 +571,37 @@ impl GrpcClient {
         plan: &[PlannedAppend],
         routing: &str,
         path: PathAndQuery,
+        progress: &mut dyn FnMut(&AppendReport),
     ) -> AppendReport {
-        let mut report = AppendReport {
-            rows: plan.iter().map(PlannedAppend::len).sum(),
-            ..Default::default()
-        };
+        let mut session = AppendSession::new(plan, self.row_errors, self.retry.max_attempts);
         let mut conn: Option<Connection> = None;
-        let mut acked = 0usize; // the oldest unanswered request
-        let mut sent = 0usize; // the next request to send
-        let mut attempts = 0u32; // sends of plan[acked]
-        while acked < plan.len() {
-            // Fill the window: requests acked..sent are unanswered.
-            let fresh = conn.is_none();
-            if fresh {
-                sent = acked;
-            }
+        while !session.is_done() {
+            // Fill the window.
             let mut batch = Vec::new();
-            let mut batch_bytes = 0usize;
-            let mut in_flight: usize = plan
-                .get(acked..sent)
-                .unwrap_or_default()
-                .iter()
-                .map(PlannedAppend::encoded_len)
-                .sum();
-            while let Some(p) = plan.get(sent) {
-                let window = sent.saturating_sub(acked);
-                if window >= self.limits.max_requests
-                    || (window > 0
-                        && in_flight.saturating_add(p.encoded_len()) > self.limits.max_bytes)
-                {
-                    break;
-                }
-                let request = if fresh && batch.is_empty() {
-                    p.request_for_new_connection()
-                } else {
-                    p.request().clone()
-                };
-                batch_bytes = batch_bytes.saturating_add(request.encoded_len());
-                in_flight = in_flight.saturating_add(p.encoded_len());
-                if sent == acked {
-                    attempts = attempts.saturating_add(1);
-                }
-                batch.push(request);
-                sent = sent.saturating_add(1);
+            while let Some(r) =
+                session.next_request(self.limits.max_requests, self.limits.max_bytes)
+            {
+                batch.push(r);
             }
-            // Counted as sent once a connection took them.
             let batch_requests = batch.len();
-            let count = |report: &mut AppendReport| {
-                report.requests = report.requests.saturating_add(batch_requests);
-                report.bytes = report.bytes.saturating_add(batch_bytes);
-            };
+            let batch_bytes: usize = batch.iter().map(Message::encoded_len).sum();
             let response = match conn.as_mut() {
                 None => match self.connect(routing, path.clone(), batch).await {
                     Ok(c) => {
-                        count(&mut report);
+                        // Counted as sent once a connection took them.
+                        session.sent(batch_requests, batch_bytes);
                         conn = Some(c);
                         continue;
                     }
                     Err(f) => Err(f),
                 },
                 Some(c) => {
-                    count(&mut report);
+                    session.sent(batch_requests, batch_bytes);
                     for r in batch {
                         let _ = c.tx.try_send(r);
+                    }
+                    if session.in_flight() == 0 {
+                        continue;
                     }
                     match tokio::time::timeout(self.limits.response_timeout, c.responses.message())
                         .await
@@ -643,91 +622,27 @@ impl GrpcClient {
                     }
                 }
             };
-            let Some(planned) = plan.get(acked) else {
-                break;
+            let step = match response {
+                Ok(r) => session.on_response(&r),
+                Err(f) => session.on_connection_lost(f),
             };
-            let (failure, listed) = match response {
-                Ok(r) => match read_append_response(planned, &r) {
-                    Ok(o) if o.is_success() => {
-                        report.appended = report.appended.saturating_add(planned.len());
-                        acked = acked.saturating_add(1);
-                        attempts = 0;
-                        continue;
+            progress(session.report());
+            match step {
+                SessionStep::Continue => {}
+                SessionStep::Reconnect => conn = None,
+                SessionStep::Backoff {
+                    class,
+                    attempt,
+                    reconnect,
+                } => {
+                    if reconnect {
+                        conn = None;
                     }
-                    Ok(o) => match o.result {
-                        Err(f) => (f, o.rejected),
-                        Ok(_) => (local_failure(Code::Unknown, String::new()), o.rejected),
-                    },
-                    Err(e) => (
-                        local_failure(
-                            Code::Internal,
-                            format!("a response not for its request: {e}"),
-                        ),
-                        Vec::new(),
-                    ),
-                },
-                Err(f) => (f, Vec::new()),
-            };
-            // Any failure: a new connection for what follows.
-            conn = None;
-            if failure.is_retryable() && listed.is_empty() && attempts < self.retry.max_attempts {
-                tokio::time::sleep(self.retry.delay(attempts, failure.class)).await;
-                continue;
-            }
-            reject(&mut report, planned, &failure, listed);
-            acked = acked.saturating_add(1);
-            attempts = 0;
-            if planned.offset().is_some() {
-                for rest in plan.get(acked..).unwrap_or_default() {
-                    for (i, &row) in rest.input_rows().iter().enumerate() {
-                        report.rejected.push(RejectedRow {
-                            input_row: row,
-                            request_row: i,
-                            class: ErrorClass::Aborted,
-                            message: format!(
-                                "not appended: an earlier request on this stream failed ({failure})"
-                            ),
-                        });
-                    }
+                    tokio::time::sleep(self.retry.delay(attempt, class)).await;
                 }
-                report.stopped_by = Some(failure);
-                break;
             }
         }
-        report.rejected.sort_by_key(|r| r.input_row);
-        report
-    }
-}
-
-/// Rejects the rows of a failed request: the listed ones with their
-/// messages, the others with the failure.
-fn reject(
-    report: &mut AppendReport,
-    planned: &PlannedAppend,
-    failure: &AppendFailure,
-    listed: Vec<RejectedRow>,
-) {
-    let named: BTreeSet<usize> = listed.iter().map(|r| r.request_row).collect();
-    let invalid_rows = !listed.is_empty();
-    report.rejected.extend(listed);
-    for (i, &row) in planned.input_rows().iter().enumerate() {
-        if named.contains(&i) {
-            continue;
-        }
-        let (class, message) = if invalid_rows {
-            (
-                ErrorClass::Aborted,
-                "not appended: another row of its request was invalid".to_owned(),
-            )
-        } else {
-            (failure.class, failure.to_string())
-        };
-        report.rejected.push(RejectedRow {
-            input_row: row,
-            request_row: i,
-            class,
-            message,
-        });
+        session.finish()
     }
 }
 

@@ -55,6 +55,8 @@ pub mod messages;
 mod response;
 #[cfg(feature = "transport-rest")]
 pub mod rest;
+mod schema;
+mod session;
 mod stream;
 
 pub use append::{
@@ -67,4 +69,6 @@ pub use response::{
     AppendFailure, AppendOutcome, ErrorClass, RejectedRow, decode_append_response,
     read_append_response,
 };
+pub use schema::table_schema_from_message;
+pub use session::{AppendReport, AppendSession, RowErrorPolicy, SessionStep};
 pub use stream::{DEFAULT_STREAM_ID, WriteStreamName};

@@ -323,9 +323,9 @@ pub struct AppendOutcome {
     /// The rows the service listed as bad (none of the request's rows was
     /// appended then), on input rows, in request order.
     pub rejected: Vec<RejectedRow>,
-    /// The table's new schema, when the service reports one: recompile
-    /// the writer from it (`bqcodec::TableSchema` has no conversion from
-    /// this message yet) and call
+    /// The table's new schema, when the service reports one: convert it
+    /// ([`table_schema_from_message`](super::table_schema_from_message)),
+    /// recompile the writer from it and call
     /// [`AppendPlanner::set_writer_schema`](super::AppendPlanner::set_writer_schema).
     pub updated_schema: Option<TableSchema>,
 }
