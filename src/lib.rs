@@ -4,6 +4,7 @@
 #[cfg(feature = "arrow")]
 pub mod arrow;
 pub mod bigtable;
+pub mod build;
 pub mod error;
 pub mod insert_all;
 pub mod plan;
