@@ -245,7 +245,7 @@ impl<'a> Scanner<'a> {
         let start = self.pos;
         let end = start + name.len() + 2;
         match self.bytes.get(start..end) {
-            Some([b'"', mid @ .., b'"']) if mid == name => {
+            Some([b'"', mid @ .., b'"']) if short_eq(mid, name) => {
                 self.pos = end;
                 true
             }
@@ -313,30 +313,72 @@ impl<'a> Scanner<'a> {
         }
         scratch.clear();
         scratch.push_str(self.slice(start, self.pos)?);
-        let mut run = self.pos;
+        // The rest goes byte by byte: runs between escapes are short in
+        // practice (JSON text inside a string escapes every quote), so a
+        // copy call per run costs more than it saves.
+        let mut out = std::mem::take(scratch).into_bytes();
+        let result = self.unescape_rest(&mut out);
+        // `out` holds whole chars from escapes and input bytes copied in
+        // order; checked on the way back (input that was not checked up
+        // front may be broken).
+        match String::from_utf8(out) {
+            Ok(text) => *scratch = text,
+            Err(e) => {
+                result?;
+                let offset = start + e.utf8_error().valid_up_to();
+                return Err(SyntaxError {
+                    offset,
+                    expected: "UTF-8 text",
+                });
+            }
+        }
+        result.map(|()| Str::Scratch)
+    }
+
+    /// The part of a string after its first backslash (at `self.pos`),
+    /// unescaped onto `out`, up to and including the closing quote.
+    fn unescape_rest(&mut self, out: &mut Vec<u8>) -> Result<(), SyntaxError> {
         loop {
-            self.skip_plain();
             match self.bytes.get(self.pos) {
                 Some(b'"') => {
-                    self.flush_run(run, scratch)?;
                     self.pos += 1;
-                    return Ok(Str::Scratch);
+                    return Ok(());
                 }
                 Some(b'\\') => {
-                    self.flush_run(run, scratch)?;
                     self.pos += 1;
-                    self.escape(scratch)?;
-                    run = self.pos;
+                    self.escape_bytes(out)?;
                 }
                 Some(&b) if b < 0x20 => return self.err("no raw control character in a string"),
-                Some(_) => self.pos += 1,
+                Some(&b) => {
+                    out.push(b);
+                    self.pos += 1;
+                }
                 None => return self.err("a closing quote"),
             }
         }
     }
 
-    fn flush_run(&self, run: usize, scratch: &mut String) -> Result<(), SyntaxError> {
-        scratch.push_str(self.slice(run, self.pos)?);
+    /// [`Self::escape`] onto bytes.
+    #[inline]
+    fn escape_bytes(&mut self, out: &mut Vec<u8>) -> Result<(), SyntaxError> {
+        let c = match self.bytes.get(self.pos) {
+            Some(b'"') => b'"',
+            Some(b'\\') => b'\\',
+            Some(b'/') => b'/',
+            Some(b'b') => 0x08,
+            Some(b'f') => 0x0c,
+            Some(b'n') => b'\n',
+            Some(b'r') => b'\r',
+            Some(b't') => b'\t',
+            _ => {
+                let mut s = String::new();
+                self.escape(&mut s)?;
+                out.extend_from_slice(s.as_bytes());
+                return Ok(());
+            }
+        };
+        self.pos += 1;
+        out.push(c);
         Ok(())
     }
 
@@ -446,6 +488,13 @@ impl<'a> Scanner<'a> {
     }
 }
 
+/// Byte equality of two slices, a byte a step: column names are short, and
+/// the generic comparison pays a library call per key.
+#[inline]
+fn short_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -474,6 +523,19 @@ mod tests {
         assert!(s("\"\u{ff}\"").is_ok());
         let mut sc = Scanner::new(b"\"\xff\"");
         assert!(sc.string(&mut String::new()).is_err());
+    }
+
+    #[test]
+    fn short_eq_agrees_with_slice_eq() {
+        let words: [&[u8]; 8] = [
+            b"", b"a", b"ab", b"abcdefgh", b"abcdefgi", b"abcdefghijklmnopq", b"abcdefghijklmnopr",
+            b"b",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(short_eq(a, b), a == b, "{a:?} {b:?}");
+            }
+        }
     }
 
     #[test]

@@ -292,6 +292,21 @@ impl TimeOfDay {
 
 /// Parses `YYYY-[M]M-[D]D` at the cursor, checking the calendar.
 pub(crate) fn parse_date_prefix(c: &mut Cursor<'_>) -> Result<Date, Reject> {
+    // The canonical shape `YYYY-MM-DD` (not followed by a digit, which the
+    // general path would refuse too) read in one go; anything else takes the
+    // general path. Same checks, same result.
+    if let Some(&[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1]) =
+        c.text.as_bytes().get(c.pos..c.pos + 10)
+        && !c.peek_at(10).is_some_and(|b| b.is_ascii_digit())
+        && let (Some(year), Some(month), Some(day)) = (
+            ascii_number(&[y0, y1, y2, y3]),
+            ascii_number(&[m0, m1]),
+            ascii_number(&[d0, d1]),
+        )
+    {
+        c.pos += 10;
+        return checked_date(year, month, day);
+    }
     let year = c.digits(4, 4)?;
     if !c.eat(b'-') {
         return Err(Reject::Syntax);
@@ -301,6 +316,26 @@ pub(crate) fn parse_date_prefix(c: &mut Cursor<'_>) -> Result<Date, Reject> {
         return Err(Reject::Syntax);
     }
     let day = c.digits(1, 2)?;
+    checked_date(year, month, day)
+}
+
+/// The value of a few ASCII digits, or `None` if one is not a digit.
+#[inline]
+fn ascii_number(digits: &[u8]) -> Option<u32> {
+    let mut v = 0u32;
+    for &b in digits {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v * 10 + u32::from(d);
+    }
+    Some(v)
+}
+
+/// A date from its fields (year of at most four digits), range-checked.
+#[inline]
+fn checked_date(year: u32, month: u32, day: u32) -> Result<Date, Reject> {
     if year == 0 {
         return Err(Reject::Year);
     }
@@ -321,15 +356,29 @@ pub(crate) fn parse_time_prefix(
     c: &mut Cursor<'_>,
     max_fraction: usize,
 ) -> Result<TimeOfDay, Reject> {
-    let hour = c.digits(1, 2)?;
-    if !c.eat(b':') {
-        return Err(Reject::Syntax);
-    }
-    let minute = c.digits(1, 2)?;
-    if !c.eat(b':') {
-        return Err(Reject::Syntax);
-    }
-    let second = c.digits(1, 2)?;
+    // The canonical `HH:MM:SS` in one go (not followed by a digit, which the
+    // general path refuses too); anything else takes the general path.
+    let (hour, minute, second) = if let Some(&[h0, h1, b':', m0, m1, b':', s0, s1]) =
+        c.text.as_bytes().get(c.pos..c.pos + 8)
+        && !c.peek_at(8).is_some_and(|b| b.is_ascii_digit())
+        && let (Some(h), Some(m), Some(s)) = (
+            ascii_number(&[h0, h1]),
+            ascii_number(&[m0, m1]),
+            ascii_number(&[s0, s1]),
+        ) {
+        c.pos += 8;
+        (h, m, s)
+    } else {
+        let hour = c.digits(1, 2)?;
+        if !c.eat(b':') {
+            return Err(Reject::Syntax);
+        }
+        let minute = c.digits(1, 2)?;
+        if !c.eat(b':') {
+            return Err(Reject::Syntax);
+        }
+        (hour, minute, c.digits(1, 2)?)
+    };
     let picos = if c.eat(b'.') {
         c.fraction_picos(max_fraction)?
     } else {

@@ -176,6 +176,7 @@ struct Span {
     inner_whitespace: bool,
 }
 
+#[inline]
 fn is_whitespace(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
@@ -235,9 +236,13 @@ impl<'a> Sink<'a> for Validate {
     const WANTS_STRINGS: bool = false;
     const CHECKS_NUMBERS: bool = true;
     const COMPACTS: bool = true;
+    #[inline(always)]
     fn begin(&mut self, _object: bool) {}
+    #[inline(always)]
     fn key(&mut self, _key: Cow<'a, str>) {}
+    #[inline(always)]
     fn end(&mut self) {}
+    #[inline(always)]
     fn scalar(&mut self, _node: Node<'a>) {}
 }
 
@@ -392,7 +397,15 @@ impl<'a> Scanner<'a> {
         Err(ScanError::Syntax(what, self.pos))
     }
 
+    #[inline]
     fn skip_whitespace(&mut self) {
+        if self.peek().is_some_and(is_whitespace) {
+            self.skip_whitespace_run();
+        }
+    }
+
+    #[inline(never)]
+    fn skip_whitespace_run(&mut self) {
         let start = self.pos;
         while self.peek().is_some_and(is_whitespace) {
             self.pos += 1;
