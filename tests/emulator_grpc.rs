@@ -299,6 +299,9 @@ fn emulator_grpc_end_to_end() {
         arrow_load(&ctx, emu.grpc);
         large_load(&ctx, emu.grpc);
     }
+    {
+        large_batch_split(&ctx);
+    }
     reconnect_through_a_cut(&ctx, emu.grpc);
 }
 
@@ -598,4 +601,48 @@ fn large_load(ctx: &Ctx, grpc: u16) {
         "large load: {requests} requests, {:?} with read-back",
         started.elapsed()
     );
+}
+
+/// One batch of more than 10 MB of encoded rows handed to the planner at
+/// once (the library path, without the CLI's input chunks): the planner cuts
+/// it into requests that each stay under the 10,000,000-byte AppendRows
+/// limit, framing included, and every row lands exactly once.
+fn large_batch_split(ctx: &Ctx) {
+    const ROWS: i64 = 22_000;
+    let pad = "y".repeat(500);
+    let mut text = String::with_capacity(12 << 20);
+    for i in 0..ROWS {
+        text.push_str(&format!(
+            r#"{{"id": {i}, "name": "{pad}{i}", "amount": "{i}.75", "ok": {}}}"#,
+            i % 2 == 1
+        ));
+        text.push('\n');
+    }
+    let (rows, outcome) = ctx.writer.encode_ndjson(text.as_bytes(), 0);
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors.first());
+    assert!(rows.byte_len() > 10_000_000, "{}", rows.byte_len());
+    let (t, d) = ctx.table("t_split");
+    let s = ctx
+        .grpc
+        .create_write_stream(d.table(), WriteStreamType::Committed)
+        .unwrap();
+    let stream = WriteStreamName::parse(&s.name).unwrap();
+    let mut p = ctx.planner(&stream, AppendOptions::new());
+    let plan = p.plan_proto(&rows);
+    assert!(plan.rejected.is_empty());
+    assert!(plan.requests.len() >= 2, "{}", plan.requests.len());
+    for r in &plan.requests {
+        assert!(r.encoded_len() <= 10_000_000, "{}", r.encoded_len());
+    }
+    let report = ctx.grpc.append_rows(&stream, &plan.requests).unwrap();
+    assert_eq!(
+        (report.rows, report.appended, report.requests),
+        (ROWS as usize, ROWS as usize, plan.requests.len()),
+        "{report:?}"
+    );
+    let back = read_back(&ctx.rest, &t);
+    assert_eq!(ids(&back), (0..ROWS).collect::<Vec<_>>());
+    for i in [0usize, 9_999, 21_999] {
+        assert_eq!(back[i][1], Value::from(format!("{pad}{i}")));
+    }
 }
