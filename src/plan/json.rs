@@ -528,7 +528,13 @@ mod tests {
     #[test]
     fn short_eq_agrees_with_slice_eq() {
         let words: [&[u8]; 8] = [
-            b"", b"a", b"ab", b"abcdefgh", b"abcdefgi", b"abcdefghijklmnopq", b"abcdefghijklmnopr",
+            b"",
+            b"a",
+            b"ab",
+            b"abcdefgh",
+            b"abcdefgi",
+            b"abcdefghijklmnopq",
+            b"abcdefghijklmnopr",
             b"b",
         ];
         for a in words {
