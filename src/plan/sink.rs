@@ -3,6 +3,9 @@
 use super::PlanField;
 use crate::error::ValueError;
 use crate::value::Scalar;
+use crate::value::civil::Date;
+use crate::value::numeric::Numeric;
+use crate::value::timestamp::Timestamp;
 
 /// A writer of one output format, driven by the row walk.
 ///
@@ -32,4 +35,55 @@ pub trait Sink {
     fn begin_list(&mut self, field: &PlanField);
     /// The list ends.
     fn end_list(&mut self, field: &PlanField);
+
+    // Typed leaves: the walk calls these for the most common types instead
+    // of [`Sink::leaf`], so a sink can write them without building and
+    // matching a `Scalar`. Each defaults to `leaf` with the same value, so a
+    // sink that does not care implements `leaf` alone and sees every value.
+
+    /// A BOOL leaf; defaults to [`Sink::leaf`].
+    #[inline]
+    fn leaf_bool(&mut self, field: &PlanField, value: bool) -> Result<(), ValueError> {
+        self.leaf(field, Scalar::Bool(value))
+    }
+    /// An INT64 leaf; defaults to [`Sink::leaf`].
+    #[inline]
+    fn leaf_int64(&mut self, field: &PlanField, value: i64) -> Result<(), ValueError> {
+        self.leaf(field, Scalar::Int64(value))
+    }
+    /// A FLOAT64 leaf; defaults to [`Sink::leaf`].
+    #[inline]
+    fn leaf_float64(&mut self, field: &PlanField, value: f64) -> Result<(), ValueError> {
+        self.leaf(field, Scalar::Float64(value))
+    }
+    /// A STRING leaf; defaults to [`Sink::leaf`].
+    #[inline]
+    fn leaf_string(&mut self, field: &PlanField, value: &str) -> Result<(), ValueError> {
+        self.leaf(field, Scalar::String(value.into()))
+    }
+    /// A BYTES leaf (decoded); defaults to [`Sink::leaf`].
+    #[inline]
+    fn leaf_bytes(&mut self, field: &PlanField, value: &[u8]) -> Result<(), ValueError> {
+        self.leaf(field, Scalar::Bytes(value.into()))
+    }
+    /// A JSON leaf (compact text); defaults to [`Sink::leaf`].
+    #[inline]
+    fn leaf_json(&mut self, field: &PlanField, value: &str) -> Result<(), ValueError> {
+        self.leaf(field, Scalar::Json(value.into()))
+    }
+    /// A NUMERIC leaf; defaults to [`Sink::leaf`].
+    #[inline]
+    fn leaf_numeric(&mut self, field: &PlanField, value: Numeric) -> Result<(), ValueError> {
+        self.leaf(field, Scalar::Numeric(value))
+    }
+    /// A DATE leaf; defaults to [`Sink::leaf`].
+    #[inline]
+    fn leaf_date(&mut self, field: &PlanField, value: Date) -> Result<(), ValueError> {
+        self.leaf(field, Scalar::Date(value))
+    }
+    /// A TIMESTAMP leaf (microseconds); defaults to [`Sink::leaf`].
+    #[inline]
+    fn leaf_timestamp(&mut self, field: &PlanField, value: Timestamp) -> Result<(), ValueError> {
+        self.leaf(field, Scalar::Timestamp(value))
+    }
 }

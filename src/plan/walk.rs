@@ -8,8 +8,11 @@ use super::json::{Peek, Scanner, Str, SyntaxError};
 use super::{Plan, PlanField, PlanKind, PlanRecord, Sink, UnknownKeys};
 use crate::error::{FieldPath, PathSegment, RowError, ValueError};
 use crate::schema::Mode;
-use crate::value::Input;
-use crate::value::scalar::ParseScratch;
+use crate::value::civil::Date;
+use crate::value::numeric::Numeric;
+use crate::value::scalar::{self, ParseScratch};
+use crate::value::timestamp::Timestamp;
+use crate::value::{Codec, Input, Policy, json};
 
 /// An error inside a row, with its path built while unwinding.
 struct WalkError {
@@ -460,10 +463,45 @@ impl<'p> Walker<'p> {
                     },
                     Peek::Array | Peek::Object => Input::Raw(sc.skip_value(s)?),
                 };
-                let value = codec.parse_in(input, policy, &mut self.values)?;
-                sink.leaf(f, value)?;
+                leaf(codec, input, policy, &mut self.values, f, sink)?;
                 Ok(())
             }
+        }
+    }
+}
+
+/// Parses one leaf with its codec and hands it to the sink: the common types
+/// through the sink's typed methods, the rest as a [`crate::value::Scalar`].
+#[inline]
+fn leaf<S: Sink>(
+    codec: &Codec,
+    input: Input<'_>,
+    policy: &Policy,
+    values: &mut ParseScratch,
+    f: &PlanField,
+    sink: &mut S,
+) -> Result<(), ValueError> {
+    match *codec {
+        Codec::Bool => sink.leaf_bool(f, scalar::parse_bool(input)?),
+        Codec::Int64 => sink.leaf_int64(f, scalar::parse_int64(input)?),
+        Codec::Float64 => sink.leaf_float64(f, scalar::parse_float64(input)?),
+        Codec::String { max_length } => {
+            sink.leaf_string(f, scalar::parse_string(input, max_length)?)
+        }
+        Codec::Bytes { max_length } => {
+            scalar::parse_bytes_into(input, max_length, &mut values.bytes)?;
+            sink.leaf_bytes(f, &values.bytes)
+        }
+        Codec::Json => {
+            let text = json::parse_in(input, &mut values.json)?;
+            sink.leaf_json(f, &text)
+        }
+        Codec::Numeric(p) => sink.leaf_numeric(f, Numeric::parse(input, p, policy.rounding)?),
+        Codec::Date => sink.leaf_date(f, Date::parse(input)?),
+        Codec::Timestamp { picos: false } => sink.leaf_timestamp(f, Timestamp::parse(input)?),
+        _ => {
+            let value = codec.parse_in(input, policy, values)?;
+            sink.leaf(f, value)
         }
     }
 }

@@ -15,7 +15,10 @@ use super::{MessageLayout, ProtoKind, ProtoSchema};
 use crate::error::{SchemaError, ValueError};
 use crate::plan::{Plan, PlanField, PlanKind, PlanRecord, Sink};
 use crate::value::Scalar;
+use crate::value::civil::Date;
+use crate::value::numeric::Numeric;
 use crate::value::range::{Range, RangeValue};
+use crate::value::timestamp::Timestamp;
 
 const WIRE_VARINT: u32 = 0;
 const WIRE_FIXED64: u32 = 1;
@@ -345,6 +348,51 @@ impl<'e> ProtoSink<'e> {
         self.text = text;
     }
 
+    /// A leaf written as a varint (BOOL, INT64, DATE: the same wire form in
+    /// every profile).
+    #[inline]
+    fn varint_leaf(&mut self, field: &PlanField, v: u64) {
+        let code = self.enc.code(field);
+        if !self.packed && self.segment(code.number) {
+            let start = self.rows.data.len();
+            self.write_varint(code.number, v);
+            self.settle(code.number, start);
+        } else {
+            self.write_varint(code.number, v);
+        }
+    }
+
+    /// A leaf written as its bytes (STRING, JSON: the same wire form in
+    /// every profile).
+    #[inline]
+    fn len_leaf(&mut self, field: &PlanField, bytes: &[u8]) {
+        let code = self.enc.code(field);
+        if !self.packed && self.segment(code.number) {
+            let start = self.rows.data.len();
+            self.write_len_bytes(code.number, bytes);
+            self.settle(code.number, start);
+        } else {
+            self.write_len_bytes(code.number, bytes);
+        }
+    }
+
+    /// A typed leaf off its fast path (late, or another wire form in this
+    /// profile), after [`Self::segment`] already ran for it.
+    #[cold]
+    fn leaf_slow(
+        &mut self,
+        code: FieldCode,
+        late: bool,
+        value: &Scalar<'_>,
+    ) -> Result<(), ValueError> {
+        if late {
+            self.write_late_scalar(code, value);
+        } else {
+            self.write_scalar(code.number, code.kind, code.range_kind, value);
+        }
+        Ok(())
+    }
+
     /// Writes a value that arrived after a larger field number, then moves it into place.
     #[cold]
     fn write_late_scalar(&mut self, code: FieldCode, value: &Scalar<'_>) {
@@ -467,6 +515,84 @@ impl Sink for ProtoSink<'_> {
     }
 
     fn null(&mut self, _field: &PlanField) {}
+
+    #[inline]
+    fn leaf_bool(&mut self, field: &PlanField, value: bool) -> Result<(), ValueError> {
+        self.varint_leaf(field, u64::from(value));
+        Ok(())
+    }
+
+    #[inline]
+    fn leaf_int64(&mut self, field: &PlanField, value: i64) -> Result<(), ValueError> {
+        // Two's complement, as int64 wants.
+        self.varint_leaf(field, value as u64);
+        Ok(())
+    }
+
+    #[inline]
+    fn leaf_float64(&mut self, field: &PlanField, value: f64) -> Result<(), ValueError> {
+        let code = self.enc.code(field);
+        if !self.packed && self.segment(code.number) {
+            self.write_late_scalar(code, &Scalar::Float64(value));
+        } else {
+            if !self.packed {
+                self.tag(code.number, WIRE_FIXED64);
+            }
+            self.out().extend_from_slice(&value.to_le_bytes());
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn leaf_string(&mut self, field: &PlanField, value: &str) -> Result<(), ValueError> {
+        self.len_leaf(field, value.as_bytes());
+        Ok(())
+    }
+
+    #[inline]
+    fn leaf_bytes(&mut self, field: &PlanField, value: &[u8]) -> Result<(), ValueError> {
+        self.len_leaf(field, value);
+        Ok(())
+    }
+
+    #[inline]
+    fn leaf_json(&mut self, field: &PlanField, value: &str) -> Result<(), ValueError> {
+        self.len_leaf(field, value.as_bytes());
+        Ok(())
+    }
+
+    #[inline]
+    fn leaf_date(&mut self, field: &PlanField, value: Date) -> Result<(), ValueError> {
+        // int32, sign-extended like an int64.
+        self.varint_leaf(field, i64::from(value.days()) as u64);
+        Ok(())
+    }
+
+    #[inline]
+    fn leaf_timestamp(&mut self, field: &PlanField, value: Timestamp) -> Result<(), ValueError> {
+        let code = self.enc.code(field);
+        let late = !self.packed && self.segment(code.number);
+        if late || code.kind != ProtoKind::Int64 {
+            return self.leaf_slow(code, late, &Scalar::Timestamp(value));
+        }
+        self.write_varint(code.number, value.micros() as u64);
+        Ok(())
+    }
+
+    #[inline]
+    fn leaf_numeric(&mut self, field: &PlanField, value: Numeric) -> Result<(), ValueError> {
+        let code = self.enc.code(field);
+        let late = !self.packed && self.segment(code.number);
+        if late || code.kind != ProtoKind::Bytes {
+            return self.leaf_slow(code, late, &Scalar::Numeric(value));
+        }
+        let mut b = std::mem::take(&mut self.scratch);
+        b.clear();
+        value.write_bigdecimal_bytes(&mut b);
+        self.write_len_bytes(code.number, &b);
+        self.scratch = b;
+        Ok(())
+    }
 
     fn begin_record(&mut self, field: &PlanField) {
         let code = self.enc.code(field);

@@ -105,6 +105,8 @@ pub(crate) struct JsonScratch {
     stack: Vec<Frame>,
     keys: Vec<KeySpan>,
     out: String,
+    lean_stack: Vec<usize>,
+    lean_keys: Vec<(usize, usize)>,
 }
 
 /// [`parse`] with the caller's buffers: the same checks and the same text;
@@ -119,6 +121,12 @@ pub(crate) fn parse_in<'a>(
         Input::Number(text) | Input::Str(text) | Input::Raw(text) => text,
         Input::Null => return Err(ValueError::wrong_kind(EXPECTED, input.kind())),
     };
+    if let Some((start, end, compacted)) = lean(text, scratch) {
+        if compacted {
+            return Ok(Cow::Borrowed(scratch.out.as_str()));
+        }
+        return Ok(Cow::Borrowed(text.get(start..end).unwrap_or(text)));
+    }
     let mut scanner = Scanner::with_buffers(
         text,
         MAX_DEPTH,
@@ -135,6 +143,199 @@ pub(crate) fn parse_in<'a>(
     Ok(Cow::Borrowed(
         text.get(span.start..span.end).unwrap_or(text),
     ))
+}
+
+/// Nesting the lean pass follows before it hands over to the general scanner.
+const LEAN_DEPTH: usize = 64;
+/// Keys per object the lean pass checks pairwise before it hands over.
+const LEAN_KEYS: usize = 16;
+/// Marks an array on the lean pass's stack (objects hold their first key's index).
+const LEAN_ARRAY: usize = usize::MAX;
+
+/// The common case of a JSON column value, in one pass: no backslash in any
+/// string, at most [`LEAN_DEPTH`] levels, at most [`LEAN_KEYS`] keys per
+/// object. Returns the value's span and whether the compact text was built
+/// in `scratch.out` — exactly what the general scanner returns for the same
+/// text — or `None` whenever the text is outside that case or has any
+/// problem at all, so that the general scanner (which words the errors)
+/// decides. It only ever accepts what the general scanner accepts, with the
+/// same output (a proptest checks both directions on generated values).
+///
+/// Why: the general scanner serves three callers (validation, compaction,
+/// GeoJSON trees) through a trait and keeps escaped-key bookkeeping; a
+/// column value of a few dozen bytes paid more for that than for reading.
+fn lean(text: &str, scratch: &mut JsonScratch) -> Option<(usize, usize, bool)> {
+    let b = text.as_bytes();
+    let stack = &mut scratch.lean_stack;
+    let keys = &mut scratch.lean_keys;
+    let out = &mut scratch.out;
+    stack.clear();
+    keys.clear();
+    out.clear();
+    let mut i = 0;
+    while b.get(i).is_some_and(|&c| is_whitespace(c)) {
+        i += 1;
+    }
+    let start = i;
+    let mut copied = start;
+    let mut compacted = false;
+    // Skips white space inside the value, copying what came before it.
+    macro_rules! ws {
+        () => {
+            if b.get(i).is_some_and(|&c| is_whitespace(c)) {
+                let from = i;
+                while b.get(i).is_some_and(|&c| is_whitespace(c)) {
+                    i += 1;
+                }
+                compacted = true;
+                out.push_str(text.get(copied..from)?);
+                copied = i;
+            }
+        };
+    }
+    // A key, its ':' and the white space after.
+    macro_rules! key {
+        () => {
+            if b.get(i) != Some(&b'"') {
+                return None;
+            }
+            let end = lean_string(b, i + 1)?;
+            keys.push((i + 1, end - 1));
+            i = end;
+            ws!();
+            if b.get(i) != Some(&b':') {
+                return None;
+            }
+            i += 1;
+        };
+    }
+    'value: loop {
+        ws!();
+        match *b.get(i)? {
+            open @ (b'{' | b'[') => {
+                if stack.len() >= LEAN_DEPTH {
+                    return None;
+                }
+                i += 1;
+                let object = open == b'{';
+                stack.push(if object { keys.len() } else { LEAN_ARRAY });
+                ws!();
+                if b.get(i) == Some(if object { &b'}' } else { &b']' }) {
+                    i += 1;
+                    stack.pop();
+                } else {
+                    if object {
+                        key!();
+                    }
+                    continue 'value;
+                }
+            }
+            b'"' => i = lean_string(b, i + 1)?,
+            b'-' | b'0'..=b'9' => {
+                let end = lean_number(b, i)?;
+                let number = text.get(i..end)?;
+                let plain = number.len() <= 18 && number.bytes().all(|c| c.is_ascii_digit());
+                if !plain && check_number(number).is_err() {
+                    return None;
+                }
+                i = end;
+            }
+            b't' if b.get(i..i + 4) == Some(b"true") => i += 4,
+            b'f' if b.get(i..i + 5) == Some(b"false") => i += 5,
+            b'n' if b.get(i..i + 4) == Some(b"null") => i += 4,
+            _ => return None,
+        }
+        // After a value: the next element, or close containers.
+        loop {
+            let Some(&top) = stack.last() else {
+                break 'value;
+            };
+            ws!();
+            match *b.get(i)? {
+                b',' => {
+                    i += 1;
+                    if top != LEAN_ARRAY {
+                        ws!();
+                        key!();
+                    }
+                    continue 'value;
+                }
+                b']' if top == LEAN_ARRAY => {}
+                b'}' if top != LEAN_ARRAY => {
+                    let mine = keys.get(top..)?;
+                    if mine.len() > LEAN_KEYS {
+                        return None;
+                    }
+                    for (n, &(ks, ke)) in mine.iter().enumerate() {
+                        let k = b.get(ks..ke)?;
+                        if mine
+                            .get(..n)?
+                            .iter()
+                            .any(|&(xs, xe)| b.get(xs..xe) == Some(k))
+                        {
+                            return None;
+                        }
+                    }
+                    keys.truncate(top);
+                }
+                _ => return None,
+            }
+            i += 1;
+            stack.pop();
+        }
+    }
+    let end = i;
+    if compacted {
+        out.push_str(text.get(copied..end)?);
+    }
+    while b.get(i).is_some_and(|&c| is_whitespace(c)) {
+        i += 1;
+    }
+    (i == b.len()).then_some((start, end, compacted))
+}
+
+/// The end (past the closing quote) of a string whose contents start at
+/// `i`; `None` at a backslash, a control byte or the end of the text.
+#[inline]
+fn lean_string(b: &[u8], mut i: usize) -> Option<usize> {
+    loop {
+        match *b.get(i)? {
+            b'"' => return Some(i + 1),
+            b'\\' | 0x00..=0x1f => return None,
+            _ => i += 1,
+        }
+    }
+}
+
+/// The end of a number starting at `i` (RFC 8259 grammar), or `None`.
+#[inline]
+fn lean_number(b: &[u8], mut i: usize) -> Option<usize> {
+    let digits = |mut i: usize| {
+        let from = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        (i > from).then_some(i)
+    };
+    if b.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    i = match *b.get(i)? {
+        b'0' => i + 1,
+        b'1'..=b'9' => digits(i)?,
+        _ => return None,
+    };
+    if b.get(i) == Some(&b'.') {
+        i = digits(i + 1)?;
+    }
+    if let Some(b'e' | b'E') = b.get(i) {
+        i += 1;
+        if let Some(b'+' | b'-') = b.get(i) {
+            i += 1;
+        }
+        i = digits(i)?;
+    }
+    Some(i)
 }
 
 /// A parsed JSON value that keeps number text as written, for readers of
@@ -1217,6 +1418,28 @@ mod tests {
                     let got = parse_in(input, &mut scratch).map(Cow::into_owned);
                     prop_assert_eq!(got, want, "{:?}", text);
                 }
+            }
+        }
+
+        #[test]
+        fn lean_pass_agrees_with_the_general_scanner(
+            text in prop_oneof![json_value(), "[\\[\\]{}\",:0-9a-z.eE+\\- \\\\]{0,24}", ".{0,24}"],
+        ) {
+            let mut scratch = JsonScratch::default();
+            let general = {
+                let mut sc = Scanner::new(&text, MAX_DEPTH);
+                sc.run(&mut Validate).map(|span| {
+                    if span.inner_whitespace { sc.out.clone() } else { text[span.start..span.end].to_owned() }
+                })
+            };
+            if let Some((start, end, compacted)) = lean(&text, &mut scratch) {
+                let got = if compacted { scratch.out.clone() } else { text[start..end].to_owned() };
+                prop_assert_eq!(Ok(got), general, "{:?}", text);
+            } else if general.is_ok() {
+                // Handing over valid text is allowed only for what the lean
+                // pass leaves out (generated values stay under its depth and
+                // key limits, so only backslashes remain).
+                prop_assert!(text.contains('\\'), "{:?}", text);
             }
         }
 
