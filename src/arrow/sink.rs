@@ -18,7 +18,9 @@ use super::schema::{ColSpec, Kind, Layout, SchemaOptions};
 use crate::error::{SchemaError, ValueError};
 use crate::plan::{Plan, PlanField, Sink};
 use crate::value::Scalar;
+use crate::value::civil::Date;
 use crate::value::range::{Range, RangeValue};
+use crate::value::timestamp::Timestamp;
 
 /// The byte limit of one AppendRows request.
 pub const APPEND_ROWS_LIMIT: usize = 10_000_000;
@@ -205,8 +207,38 @@ impl ArrowSink {
             ));
         };
         let bits = push_value(spec, col, value, &mut self.text)?;
+        self.account(id, bits)
+    }
+
+    /// A typed leaf: `push` appends it when column `id` holds `kind`'s
+    /// values (returning the bits added); any other column takes the general
+    /// path with `scalar`.
+    #[inline]
+    fn push_typed(
+        &mut self,
+        id: usize,
+        push: impl FnOnce(Kind, &mut Values) -> Option<Result<u64, ValueError>>,
+        scalar: impl FnOnce() -> Scalar<'static>,
+    ) -> Result<(), ValueError> {
+        let pushed = match (self.layout.specs.get(id), self.cols.get_mut(id)) {
+            (Some(spec), Some(col)) => push(spec.kind, &mut col.values),
+            _ => None,
+        };
+        match pushed {
+            Some(bits) => self.account(id, bits?),
+            None => self.push_leaf(id, scalar()),
+        }
+    }
+
+    /// Counts a value of `bits` just appended to column `id`, marks the slot
+    /// valid, and checks the row against the batch byte limit.
+    #[inline]
+    fn account(&mut self, id: usize, bits: u64) -> Result<(), ValueError> {
         self.bits += bits;
-        if spec.nullable && !spec.repeated {
+        if let (Some(spec), Some(col)) = (self.layout.specs.get(id), self.cols.get_mut(id))
+            && spec.nullable
+            && !spec.repeated
+        {
             col.validity.push(true);
             self.bits += 1;
         }
@@ -530,6 +562,123 @@ impl Sink for ArrowSink {
 
     fn null(&mut self, field: &PlanField) {
         self.bits += pad(&self.layout, &mut self.cols, field.id);
+    }
+
+    #[inline]
+    fn leaf_bool(&mut self, field: &PlanField, value: bool) -> Result<(), ValueError> {
+        self.push_typed(
+            field.id,
+            |kind, values| match (kind, values) {
+                (Kind::Bool, Values::Bool(v)) => {
+                    v.push(value);
+                    Some(Ok(1))
+                }
+                _ => None,
+            },
+            || Scalar::Bool(value),
+        )
+    }
+
+    #[inline]
+    fn leaf_int64(&mut self, field: &PlanField, value: i64) -> Result<(), ValueError> {
+        self.push_typed(
+            field.id,
+            |kind, values| match (kind, values) {
+                (Kind::Int64, Values::I64(v)) => {
+                    v.push(value);
+                    Some(Ok(64))
+                }
+                _ => None,
+            },
+            || Scalar::Int64(value),
+        )
+    }
+
+    #[inline]
+    fn leaf_float64(&mut self, field: &PlanField, value: f64) -> Result<(), ValueError> {
+        self.push_typed(
+            field.id,
+            |kind, values| match (kind, values) {
+                (Kind::Float64, Values::F64(v)) => {
+                    v.push(value);
+                    Some(Ok(64))
+                }
+                _ => None,
+            },
+            || Scalar::Float64(value),
+        )
+    }
+
+    #[inline]
+    fn leaf_string(&mut self, field: &PlanField, value: &str) -> Result<(), ValueError> {
+        self.push_typed(
+            field.id,
+            |kind, values| match (kind, values) {
+                (Kind::Utf8, Values::Bytes { offsets, data }) => {
+                    Some(push_bytes(offsets, data, value.as_bytes()))
+                }
+                _ => None,
+            },
+            || Scalar::String(value.to_owned().into()),
+        )
+    }
+
+    #[inline]
+    fn leaf_json(&mut self, field: &PlanField, value: &str) -> Result<(), ValueError> {
+        self.push_typed(
+            field.id,
+            |kind, values| match (kind, values) {
+                (Kind::Utf8, Values::Bytes { offsets, data }) => {
+                    Some(push_bytes(offsets, data, value.as_bytes()))
+                }
+                _ => None,
+            },
+            || Scalar::Json(value.to_owned().into()),
+        )
+    }
+
+    #[inline]
+    fn leaf_bytes(&mut self, field: &PlanField, value: &[u8]) -> Result<(), ValueError> {
+        self.push_typed(
+            field.id,
+            |kind, values| match (kind, values) {
+                (Kind::Binary, Values::Bytes { offsets, data }) => {
+                    Some(push_bytes(offsets, data, value))
+                }
+                _ => None,
+            },
+            || Scalar::Bytes(value.to_owned().into()),
+        )
+    }
+
+    #[inline]
+    fn leaf_date(&mut self, field: &PlanField, value: Date) -> Result<(), ValueError> {
+        self.push_typed(
+            field.id,
+            |kind, values| match (kind, values) {
+                (Kind::Date32, Values::I32(v)) => {
+                    v.push(value.days());
+                    Some(Ok(32))
+                }
+                _ => None,
+            },
+            || Scalar::Date(value),
+        )
+    }
+
+    #[inline]
+    fn leaf_timestamp(&mut self, field: &PlanField, value: Timestamp) -> Result<(), ValueError> {
+        self.push_typed(
+            field.id,
+            |kind, values| match (kind, values) {
+                (Kind::TimestampMicros, Values::I64(v)) => {
+                    v.push(value.micros());
+                    Some(Ok(64))
+                }
+                _ => None,
+            },
+            || Scalar::Timestamp(value),
+        )
     }
 
     fn begin_record(&mut self, field: &PlanField) {
