@@ -483,27 +483,76 @@ fn fast_base64(s: &[u8], out: &mut Vec<u8>) -> bool {
         [.., b'='] => 1,
         _ => 0,
     };
-    out.reserve(s.len() / 4 * 3);
-    let mut quads = s.chunks_exact(4).peekable();
-    while let Some(quad) = quads.next() {
-        let pad = if quads.peek().is_none() { pad } else { 0 };
-        let mut v: u32 = 0;
-        for (j, &c) in quad.iter().enumerate().take(4 - pad) {
-            let Some(d) = base64_symbol(c) else {
-                return false;
-            };
-            v |= d << (18 - 6 * j);
+    let quads = s.len() / 4;
+    let full = if pad > 0 { quads - 1 } else { quads };
+    // Whole quads straight into place: one table lookup per symbol, no
+    // capacity check per byte.
+    let start = out.len();
+    out.resize(start + full * 3, 0);
+    let Some(dst) = out.get_mut(start..) else {
+        return false;
+    };
+    for (quad, three) in s.chunks_exact(4).take(full).zip(dst.chunks_exact_mut(3)) {
+        let &[c0, c1, c2, c3] = quad else {
+            return false;
+        };
+        let d = [
+            BASE64_TABLE[usize::from(c0)],
+            BASE64_TABLE[usize::from(c1)],
+            BASE64_TABLE[usize::from(c2)],
+            BASE64_TABLE[usize::from(c3)],
+        ];
+        if (d[0] | d[1] | d[2] | d[3]) & 0x80 != 0 {
+            return false;
         }
+        let v = (u32::from(d[0]) << 18)
+            | (u32::from(d[1]) << 12)
+            | (u32::from(d[2]) << 6)
+            | u32::from(d[3]);
         let [_, b0, b1, b2] = v.to_be_bytes();
-        match pad {
-            0 => out.extend_from_slice(&[b0, b1, b2]),
-            1 if b2 == 0 => out.extend_from_slice(&[b0, b1]),
-            2 if b1 == 0 && b2 == 0 => out.push(b0),
-            _ => return false,
-        }
+        three.copy_from_slice(&[b0, b1, b2]);
+    }
+    if pad == 0 {
+        return true;
+    }
+    // The padded last quad.
+    let Some(quad) = s.get(full * 4..) else {
+        return false;
+    };
+    let mut v: u32 = 0;
+    for (j, &c) in quad.iter().enumerate().take(4 - pad) {
+        let Some(d) = base64_symbol(c) else {
+            return false;
+        };
+        v |= d << (18 - 6 * j);
+    }
+    let [_, b0, b1, b2] = v.to_be_bytes();
+    match pad {
+        1 if b2 == 0 => out.extend_from_slice(&[b0, b1]),
+        2 if b1 == 0 && b2 == 0 => out.push(b0),
+        _ => return false,
     }
     true
 }
+
+/// Standard base64 symbol values; 0xFF marks a byte outside the alphabet.
+const BASE64_TABLE: [u8; 256] = {
+    let mut t = [0xFFu8; 256];
+    let mut i = 0;
+    while i < 26 {
+        t[b'A' as usize + i] = i as u8;
+        t[b'a' as usize + i] = 26 + i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = 52 + i as u8;
+        i += 1;
+    }
+    t[b'+' as usize] = 62;
+    t[b'/' as usize] = 63;
+    t
+};
 
 /// Appends BYTES's canonical text: standard base64 with padding.
 pub fn write_bytes(bytes: &[u8], out: &mut String) {
