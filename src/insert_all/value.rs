@@ -184,6 +184,22 @@ pub fn parse_value_json<'a>(
     }
 }
 
+/// [`parse_value_json`] for a JSON number given as its text, so that no
+/// digit is lost on the way (a `serde_json::Value` holds an `f64`).
+pub(crate) fn parse_number_text<'a>(
+    codec: &Codec,
+    text: &'a str,
+    policy: &Policy,
+) -> Result<Scalar<'a>, ValueError> {
+    match codec {
+        Codec::Timestamp { picos } => Ok(timestamp_scalar(
+            Timestamp::from_epoch_seconds_text(text)?,
+            *picos,
+        )),
+        _ => codec.parse(Input::Number(text), policy),
+    }
+}
+
 fn timestamp_scalar(t: Timestamp, picos: bool) -> Scalar<'static> {
     if picos {
         match TimestampPicos::from_picos(i128::from(t.micros()) * 1_000_000) {

@@ -290,8 +290,12 @@ fn scalar(codec: &Codec, kind: ProtoKind, r: &mut Reader<'_>) -> Result<Scalar<'
         ProtoKind::Bytes => {
             let b = r.len_bytes()?;
             match codec {
-                Codec::Numeric(_) => Scalar::Numeric(Numeric::from_bigdecimal_bytes(b)?),
-                Codec::BigNumeric(_) => Scalar::BigNumeric(BigNumeric::from_bigdecimal_bytes(b)?),
+                Codec::Numeric(p) => {
+                    Scalar::Numeric(Numeric::from_bigdecimal_bytes(b)?.within(*p)?)
+                }
+                Codec::BigNumeric(p) => {
+                    Scalar::BigNumeric(BigNumeric::from_bigdecimal_bytes(b)?.within(*p)?)
+                }
                 Codec::Bytes { max_length } => {
                     if let Some(max) = max_length
                         && b.len() as u64 > *max

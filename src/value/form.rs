@@ -134,17 +134,40 @@ impl Form {
         Ok(match (self, codec) {
             (Form::Canonical, c) => c.parse(Input::Str(encoded), policy)?,
             (Form::InsertAll, c) => {
+                // A number is read from its text: a `serde_json::Value` would
+                // hold it as an f64 and lose digits.
+                let trimmed = encoded.trim_matches([' ', '\t', '\n', '\r']);
+                let mut sc = crate::plan::json::Scanner::new(trimmed.as_bytes());
+                if trimmed.starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
+                    && let Ok(number) = sc.number()
+                    && sc.at_end()
+                {
+                    return crate::insert_all::value::parse_number_text(c, number, policy)
+                        .map(Scalar::into_owned);
+                }
                 let v: serde_json::Value = serde_json::from_str(encoded)
                     .map_err(|_| ValueError::invalid("JSON text", encoded))?;
                 return crate::insert_all::parse_value_json(c, &v, policy).map(Scalar::into_owned);
             }
-            (Form::Bytes, Codec::Numeric(_)) => {
-                Scalar::Numeric(Numeric::from_bigdecimal_bytes(&unhex(encoded)?)?)
+            (Form::Bytes, Codec::Numeric(p)) => {
+                Scalar::Numeric(Numeric::from_bigdecimal_bytes(&unhex(encoded)?)?.within(*p)?)
             }
-            (Form::Bytes, Codec::BigNumeric(_)) => {
-                Scalar::BigNumeric(BigNumeric::from_bigdecimal_bytes(&unhex(encoded)?)?)
+            (Form::Bytes, Codec::BigNumeric(p)) => {
+                Scalar::BigNumeric(BigNumeric::from_bigdecimal_bytes(&unhex(encoded)?)?.within(*p)?)
             }
-            (Form::Bytes, Codec::Bytes { .. }) => Scalar::Bytes(Cow::Owned(unhex(encoded)?)),
+            (Form::Bytes, Codec::Bytes { max_length }) => {
+                let bytes = unhex(encoded)?;
+                if let Some(max) = *max_length
+                    && bytes.len() as u64 > max
+                {
+                    return Err(ValueError::TooLong {
+                        max,
+                        length: bytes.len() as u64,
+                        unit: "bytes",
+                    });
+                }
+                Scalar::Bytes(Cow::Owned(bytes))
+            }
             (Form::PackedMicros, Codec::Time) => {
                 Scalar::Time(Time::from_packed_micros(int("a packed TIME integer")?)?)
             }

@@ -706,6 +706,27 @@ impl Numeric {
         push_minimal_le(&self.0.to_le_bytes(), out);
     }
 
+    /// This value if it fits the declared `params` (precision and scale of a
+    /// `NUMERIC(P, S)` column), with the errors [`Numeric::parse`] gives under
+    /// [`Rounding::Reject`]: [`ValueError::ExcessScale`] for more fractional
+    /// digits than S, [`ValueError::OutOfRange`] for more integer digits than
+    /// P − S. For values that arrive already decoded (BigDecimal bytes).
+    ///
+    /// ```
+    /// use bqcodec::value::numeric::{DecimalParams, Numeric, Rounding};
+    /// let v = Numeric::parse_str("1.25", DecimalParams::default(), Rounding::Reject)?;
+    /// let p = DecimalParams { precision: Some(5), scale: Some(1) };
+    /// assert!(v.within(p).is_err());
+    /// assert!(v.within(DecimalParams { precision: Some(5), scale: Some(2) }).is_ok());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
+    pub fn within(self, params: DecimalParams) -> Result<Self, ValueError> {
+        if params.precision.is_none() && params.scale.is_none() {
+            return Ok(self);
+        }
+        Self::parse_str(&self.to_string(), params, Rounding::Reject)
+    }
+
     /// Decodes the BigDecimal encoding.
     ///
     /// Accepts 1 to 16 bytes, minimal or not (high bytes are sign-extended).
@@ -854,6 +875,27 @@ impl BigNumeric {
     /// integer as minimal-length little-endian two's complement, 1 to 32 bytes.
     pub fn write_bigdecimal_bytes(self, out: &mut Vec<u8>) {
         push_minimal_le(&self.0.to_le_bytes(), out);
+    }
+
+    /// This value if it fits the declared `params` (precision and scale of a
+    /// `BIGNUMERIC(P, S)` column), with the errors [`BigNumeric::parse`] gives under
+    /// [`Rounding::Reject`]: [`ValueError::ExcessScale`] for more fractional
+    /// digits than S, [`ValueError::OutOfRange`] for more integer digits than
+    /// P − S. For values that arrive already decoded (BigDecimal bytes).
+    ///
+    /// ```
+    /// use bqcodec::value::numeric::{BigNumeric, DecimalParams, Rounding};
+    /// let v = BigNumeric::parse_str("1.25", DecimalParams::default(), Rounding::Reject)?;
+    /// let p = DecimalParams { precision: Some(5), scale: Some(1) };
+    /// assert!(v.within(p).is_err());
+    /// assert!(v.within(DecimalParams { precision: Some(5), scale: Some(2) }).is_ok());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
+    pub fn within(self, params: DecimalParams) -> Result<Self, ValueError> {
+        if params.precision.is_none() && params.scale.is_none() {
+            return Ok(self);
+        }
+        Self::parse_str(&self.to_string(), params, Rounding::Reject)
     }
 
     /// Decodes the BigDecimal encoding.
