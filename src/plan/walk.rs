@@ -275,11 +275,20 @@ impl<'p> Walker<'p> {
                     loop {
                         // Fast path: rows usually list keys in schema order,
                         // so try the next field's name byte for byte.
-                        let fast = rec
-                            .fields
-                            .get(hint)
-                            .filter(|f| f.plain_name && sc.eat_key(f.name.as_bytes()))
-                            .map(|_| hint);
+                        // The next field, or the one after it (a NULL left
+                        // out, or two keys swapped).
+                        let try_key = |sc: &mut Scanner<'_>, i: usize| {
+                            rec.fields
+                                .get(i)
+                                .is_some_and(|f| f.plain_name && sc.eat_key(f.name.as_bytes()))
+                        };
+                        let fast = if try_key(sc, hint) {
+                            Some(hint)
+                        } else if try_key(sc, hint + 1) {
+                            Some(hint + 1)
+                        } else {
+                            None
+                        };
                         let (found, key) = match fast {
                             Some(i) => (Some(i), ""),
                             None => {

@@ -532,13 +532,14 @@ impl Sink for ProtoSink<'_> {
     #[inline]
     fn leaf_float64(&mut self, field: &PlanField, value: f64) -> Result<(), ValueError> {
         let code = self.enc.code(field);
-        if !self.packed && self.segment(code.number) {
-            self.write_late_scalar(code, &Scalar::Float64(value));
-        } else {
-            if !self.packed {
-                self.tag(code.number, WIRE_FIXED64);
-            }
-            self.out().extend_from_slice(&value.to_le_bytes());
+        let late = !self.packed && self.segment(code.number);
+        let start = self.rows.data.len();
+        if !self.packed {
+            self.tag(code.number, WIRE_FIXED64);
+        }
+        self.out().extend_from_slice(&value.to_le_bytes());
+        if late {
+            self.settle(code.number, start);
         }
         Ok(())
     }
@@ -572,10 +573,14 @@ impl Sink for ProtoSink<'_> {
     fn leaf_timestamp(&mut self, field: &PlanField, value: Timestamp) -> Result<(), ValueError> {
         let code = self.enc.code(field);
         let late = !self.packed && self.segment(code.number);
-        if late || code.kind != ProtoKind::Int64 {
+        if code.kind != ProtoKind::Int64 {
             return self.leaf_slow(code, late, &Scalar::Timestamp(value));
         }
+        let start = self.rows.data.len();
         self.write_varint(code.number, value.micros() as u64);
+        if late {
+            self.settle(code.number, start);
+        }
         Ok(())
     }
 
@@ -583,14 +588,18 @@ impl Sink for ProtoSink<'_> {
     fn leaf_numeric(&mut self, field: &PlanField, value: Numeric) -> Result<(), ValueError> {
         let code = self.enc.code(field);
         let late = !self.packed && self.segment(code.number);
-        if late || code.kind != ProtoKind::Bytes {
+        if code.kind != ProtoKind::Bytes {
             return self.leaf_slow(code, late, &Scalar::Numeric(value));
         }
+        let start = self.rows.data.len();
         let mut b = std::mem::take(&mut self.scratch);
         b.clear();
         value.write_bigdecimal_bytes(&mut b);
         self.write_len_bytes(code.number, &b);
         self.scratch = b;
+        if late {
+            self.settle(code.number, start);
+        }
         Ok(())
     }
 
@@ -676,18 +685,29 @@ fn read_varint(bytes: &[u8]) -> Option<(u64, usize)> {
 fn first_field_after(bytes: &[u8], number: u32) -> Option<usize> {
     let mut i = 0usize;
     while i < bytes.len() {
-        let (key, n) = bytes.get(i..).and_then(read_varint)?;
+        // Keys and lengths are one byte for fields 1–15 and short values:
+        // read those inline, the rest as varints.
+        let (key, n) = match bytes.get(i) {
+            Some(&b) if b < 0x80 => (u64::from(b), 1),
+            _ => bytes.get(i..).and_then(read_varint)?,
+        };
         if key >> 3 > u64::from(number) {
             return Some(i);
         }
         let body_at = i.checked_add(n)?;
         let body = match key & 7 {
-            0 => bytes.get(body_at..).and_then(read_varint).map(|(_, n)| n)?,
+            0 => {
+                let rest = bytes.get(body_at..)?;
+                rest.iter().take(10).position(|&b| b < 0x80)? + 1
+            }
             1 => 8,
-            2 => bytes
-                .get(body_at..)
-                .and_then(read_varint)
-                .and_then(|(len, n)| usize::try_from(len).ok()?.checked_add(n))?,
+            2 => match bytes.get(body_at) {
+                Some(&b) if b < 0x80 => usize::from(b) + 1,
+                _ => bytes
+                    .get(body_at..)
+                    .and_then(read_varint)
+                    .and_then(|(len, n)| usize::try_from(len).ok()?.checked_add(n))?,
+            },
             _ => return None,
         };
         i = body_at
