@@ -138,6 +138,11 @@ impl<'a> Scanner<'a> {
         self.pos
     }
 
+    /// Moves the cursor back to `pos` (an offset this scanner returned).
+    pub fn set_pos(&mut self, pos: usize) {
+        self.pos = pos.min(self.bytes.len());
+    }
+
     fn err<T>(&self, expected: &'static str) -> Result<T, SyntaxError> {
         Err(SyntaxError {
             offset: self.pos,
@@ -288,7 +293,7 @@ impl<'a> Scanner<'a> {
 
     /// Consumes a string. Without escapes it is borrowed; with escapes it is
     /// unescaped into `scratch` (cleared first).
-    #[inline]
+    #[inline(always)]
     pub fn string(&mut self, scratch: &mut String) -> Result<Str<'a>, SyntaxError> {
         self.skip_ws();
         if self.bytes.get(self.pos) != Some(&b'"') {
@@ -311,6 +316,51 @@ impl<'a> Scanner<'a> {
                 None => return self.err("a closing quote"),
             }
         }
+        self.string_escaped(start, scratch)
+    }
+
+    /// The raw contents of the string at the cursor (escapes left in place)
+    /// and the cursor moved past it, or `None` with the cursor where it was
+    /// (not a string, a control byte, no closing quote, or input not checked
+    /// as UTF-8 up front): the caller then reads it with [`Self::string`],
+    /// which words the error. The escapes are not checked here.
+    pub fn raw_string(&mut self) -> Option<&'a str> {
+        let text = self.text?;
+        self.skip_ws();
+        let at = self.pos;
+        if self.bytes.get(at) != Some(&b'"') {
+            return None;
+        }
+        self.pos += 1;
+        loop {
+            self.skip_plain();
+            match self.bytes.get(self.pos) {
+                Some(b'"') => {
+                    let raw = text.get(at + 1..self.pos);
+                    self.pos += 1;
+                    if raw.is_none() {
+                        self.pos = at;
+                    }
+                    return raw;
+                }
+                Some(b'\\') if self.pos + 1 < self.bytes.len() => self.pos += 2,
+                Some(&b) if b >= 0x20 && b != b'\\' => self.pos += 1,
+                _ => {
+                    self.pos = at;
+                    return None;
+                }
+            }
+        }
+    }
+
+    /// The rest of a string from its first backslash, unescaped into
+    /// `scratch` (its contents started at `start`).
+    #[inline(never)]
+    fn string_escaped(
+        &mut self,
+        start: usize,
+        scratch: &mut String,
+    ) -> Result<Str<'a>, SyntaxError> {
         scratch.clear();
         scratch.push_str(self.slice(start, self.pos)?);
         // The rest goes byte by byte: runs between escapes are short in

@@ -462,6 +462,21 @@ impl<'p> Walker<'p> {
                 let Some(s) = self.scratch.get_mut(slot) else {
                     return Err(ValueError::invalid("a scratch buffer", "none").into());
                 };
+                if let Codec::Json = codec
+                    && sc.peek()? == Peek::String
+                {
+                    // A JSON column as a JSON string: checked and compacted
+                    // straight from the row text when it has the common
+                    // shape; otherwise unescaped and parsed below.
+                    let at = sc.pos();
+                    if let Some(raw) = sc.raw_string() {
+                        if let Some(text) = json::parse_escaped_in(raw, &mut self.values.json) {
+                            sink.leaf_json(f, text)?;
+                            return Ok(());
+                        }
+                        sc.set_pos(at);
+                    }
+                }
                 let input = match sc.peek()? {
                     Peek::Null => Input::Null,
                     Peek::Bool => Input::Bool(sc.boolean()?),
