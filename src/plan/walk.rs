@@ -14,34 +14,42 @@ use crate::value::scalar::{self, ParseScratch};
 use crate::value::timestamp::Timestamp;
 use crate::value::{Codec, Input, Policy, json};
 
-/// An error inside a row, with its path built while unwinding.
-struct WalkError {
+/// An error inside a row, with its path built while unwinding. Boxed: the
+/// walk returns `Result<(), WalkError>` from every level, and a pointer-sized
+/// error keeps the happy path in registers (as serde_json's boxed error does).
+struct WalkError(Box<WalkErrorInner>);
+
+struct WalkErrorInner {
     /// Innermost segment first.
     rev_path: Vec<PathSegment>,
     error: ValueError,
 }
 
 impl WalkError {
+    #[cold]
     fn new(error: ValueError) -> Self {
-        WalkError {
+        WalkError(Box::new(WalkErrorInner {
             rev_path: Vec::new(),
             error,
-        }
+        }))
     }
 
+    #[cold]
     fn at_field(mut self, f: &PlanField) -> Self {
-        self.rev_path.push(PathSegment::Field(f.name.clone()));
+        self.0.rev_path.push(PathSegment::Field(f.name.clone()));
         self
     }
 
+    #[cold]
     fn at_index(mut self, i: usize) -> Self {
-        self.rev_path.push(PathSegment::Index(i));
+        self.0.rev_path.push(PathSegment::Index(i));
         self
     }
 
     fn into_row_error(self, row: usize) -> RowError {
+        let inner = *self.0;
         let mut path = FieldPath::root();
-        for seg in self.rev_path.into_iter().rev() {
+        for seg in inner.rev_path.into_iter().rev() {
             match seg {
                 PathSegment::Field(n) => path.push_field(&n),
                 PathSegment::Index(i) => path.push_index(i),
@@ -50,12 +58,13 @@ impl WalkError {
         RowError {
             row,
             path,
-            error: self.error,
+            error: inner.error,
         }
     }
 }
 
 impl From<SyntaxError> for WalkError {
+    #[cold]
     fn from(e: SyntaxError) -> Self {
         WalkError::new(ValueError::Json {
             offset: e.offset,
@@ -65,6 +74,7 @@ impl From<SyntaxError> for WalkError {
 }
 
 impl From<ValueError> for WalkError {
+    #[cold]
     fn from(e: ValueError) -> Self {
         WalkError::new(e)
     }
@@ -222,7 +232,7 @@ impl<'p> Walker<'p> {
             }
             Err(mut e) => {
                 // Syntax offsets count from the row's first byte.
-                if let ValueError::Json { offset, .. } = &mut e.error {
+                if let ValueError::Json { offset, .. } = &mut e.0.error {
                     *offset = offset.saturating_sub(row_start);
                 }
                 sink.abort_row();
@@ -342,7 +352,7 @@ impl<'p> Walker<'p> {
                                 UnknownKeys::Reject => {
                                     let found = crate::error::quote(key);
                                     let mut e = WalkError::new(ValueError::UnknownField { found });
-                                    e.rev_path.push(PathSegment::Field(key.to_owned()));
+                                    e.0.rev_path.push(PathSegment::Field(key.to_owned()));
                                     return Err(e);
                                 }
                             },
