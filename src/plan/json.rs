@@ -195,6 +195,28 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// After an element: consumes `close` (true) or `,` (false) after white
+    /// space; anything else is an error saying `expected`.
+    #[inline]
+    pub fn close_or_comma(
+        &mut self,
+        close: u8,
+        expected: &'static str,
+    ) -> Result<bool, SyntaxError> {
+        self.skip_ws();
+        match self.bytes.get(self.pos) {
+            Some(&b) if b == close => {
+                self.pos += 1;
+                Ok(true)
+            }
+            Some(b',') => {
+                self.pos += 1;
+                Ok(false)
+            }
+            _ => self.err(expected),
+        }
+    }
+
     /// Consumes `byte` after white space if it is next.
     #[inline]
     pub fn eat(&mut self, byte: u8) -> bool {

@@ -357,10 +357,9 @@ impl<'p> Walker<'p> {
                                 }
                             },
                         }
-                        if sc.eat(b'}') {
+                        if sc.close_or_comma(b'}', "',' or '}'")? {
                             break;
                         }
-                        sc.expect(b',', "',' or '}'")?;
                     }
                 }
                 // Fields the row left out.
@@ -410,7 +409,7 @@ impl<'p> Walker<'p> {
             };
         }
         if f.mode != Mode::Repeated {
-            return self.single(sc, f, sink, depth);
+            return self.single(sc, f, sink, depth, peek);
         }
         if peek != Peek::Array {
             return Err(
@@ -422,35 +421,38 @@ impl<'p> Walker<'p> {
         if !sc.eat(b']') {
             let mut i = 0usize;
             loop {
-                if sc.peek()? == Peek::Null {
+                let item = sc.peek()?;
+                if item == Peek::Null {
                     return Err(WalkError::new(ValueError::wrong_kind(
                         "a non-null array element (BigQuery arrays cannot hold NULL)",
                         "null",
                     ))
                     .at_index(i));
                 }
-                self.single(sc, f, sink, depth).map_err(|e| e.at_index(i))?;
+                self.single(sc, f, sink, depth, item)
+                    .map_err(|e| e.at_index(i))?;
                 i += 1;
-                if sc.eat(b']') {
+                if sc.close_or_comma(b']', "',' or ']'")? {
                     break;
                 }
-                sc.expect(b',', "',' or ']'")?;
             }
         }
         sink.end_list(f);
         Ok(())
     }
 
+    /// One value of field `f` at the cursor, whose kind `peek` the caller
+    /// has just looked at.
     fn single<S: Sink>(
         &mut self,
         sc: &mut Scanner<'_>,
         f: &PlanField,
         sink: &mut S,
         depth: usize,
+        peek: Peek,
     ) -> Result<(), WalkError> {
         match &f.kind {
             PlanKind::Record(rec) => {
-                let peek = sc.peek()?;
                 if peek != Peek::Object {
                     return Err(ValueError::wrong_kind(
                         "an object (RECORD field)",
@@ -473,7 +475,7 @@ impl<'p> Walker<'p> {
                     return Err(ValueError::invalid("a scratch buffer", "none").into());
                 };
                 if let Codec::Json = codec
-                    && sc.peek()? == Peek::String
+                    && peek == Peek::String
                 {
                     // A JSON column as a JSON string: checked and compacted
                     // straight from the row text when it has the common
@@ -487,7 +489,7 @@ impl<'p> Walker<'p> {
                         sc.set_pos(at);
                     }
                 }
-                let input = match sc.peek()? {
+                let input = match peek {
                     Peek::Null => Input::Null,
                     Peek::Bool => Input::Bool(sc.boolean()?),
                     Peek::Number => Input::Number(sc.number()?),
