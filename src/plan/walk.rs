@@ -730,6 +730,36 @@ mod tests {
     }
 
     #[test]
+    fn ndjson_rows_never_reach_across_a_newline() {
+        let (rows, errors) = walk(
+            WalkOptions::new(),
+            concat!(
+                "  {\"id\": 1}  \r\n",
+                "{\"id\": 2,\n",             // truncated: must not swallow the next line
+                "\"Name\": \"x\"}\n",          // the rest of it is its own (bad) row
+                "\n \t\r\n",                  // blank lines are no rows
+                "{\"id\": 3, \"Name\": \"a\n",  // a raw newline inside a string
+                "b\"}\n",
+                "{\"id\": 4, \"Name\": \"\\\n",  // a backslash before a raw newline
+                "{\"id\": 5}",                 // the last line needs no newline
+            ),
+        );
+        assert_eq!(
+            rows,
+            [
+                "0: id=1 Name=NULL tags=NULL rec=NULL",
+                "6: id=5 Name=NULL tags=NULL rec=NULL"
+            ]
+        );
+        assert_eq!(errors.len(), 5, "{errors:?}");
+        assert!(errors[0].starts_with("row 1: (row): invalid JSON"), "{errors:?}");
+        assert!(errors[1].starts_with("row 2: "), "{errors:?}");
+        assert!(errors[2].starts_with("row 3: Name: invalid JSON"), "{errors:?}");
+        assert!(errors[3].starts_with("row 4: (row): invalid JSON"), "{errors:?}");
+        assert!(errors[4].starts_with("row 5: Name: invalid JSON"), "{errors:?}");
+    }
+
+    #[test]
     fn find_newline_agrees_with_a_plain_search() {
         // Every length up to three 16-byte steps, a newline at every place
         // (or none), from every start.
