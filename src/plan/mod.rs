@@ -55,7 +55,21 @@ pub struct WalkOptions {
     /// Accept the change-data-capture pseudo-columns `_CHANGE_TYPE` and
     /// `_CHANGE_SEQUENCE_NUMBER` (STRING, after the last column). Default: off.
     pub cdc: bool,
+    /// The largest row, in bytes of its JSON text, the walk reads; a longer
+    /// row is rejected unread ([`ValueError::TooLong`](crate::ValueError::TooLong),
+    /// unit "bytes in one row"). Default [`DEFAULT_MAX_ROW_BYTES`]: the
+    /// Storage Write API's 10 MB request limit, which no row can exceed.
+    pub max_row_bytes: usize,
+    /// The most elements one REPEATED field may hold in a row; the walk stops
+    /// at the first one past it (`TooLong`, unit "elements in one REPEATED
+    /// field", `found` counting up to that element). Default: no limit of its
+    /// own (the row size bounds it).
+    pub max_list_len: usize,
 }
+
+/// The default [`WalkOptions::max_row_bytes`]: 10,000,000 bytes, the
+/// Storage Write API's AppendRows request limit (and insertAll's row limit).
+pub const DEFAULT_MAX_ROW_BYTES: usize = 10_000_000;
 
 impl WalkOptions {
     /// The defaults: unknown keys rejected, exact key match, nothing rounded.
@@ -65,7 +79,34 @@ impl WalkOptions {
             key_match: KeyMatch::Exact,
             policy: Policy::new(),
             cdc: false,
+            max_row_bytes: DEFAULT_MAX_ROW_BYTES,
+            max_list_len: usize::MAX,
         }
+    }
+
+    /// Sets the largest row read, in bytes of JSON text (default
+    /// [`DEFAULT_MAX_ROW_BYTES`]).
+    ///
+    /// ```
+    /// use bqcodec::plan::{Plan, WalkOptions};
+    /// use bqcodec::proto::{DescriptorOptions, ProtoWriter};
+    /// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "s", "type": "STRING"}]"#)?;
+    /// let w = ProtoWriter::new(&schema, DescriptorOptions::default(),
+    ///                          WalkOptions::new().with_max_row_bytes(16))?;
+    /// let e = w.encode_json(br#"{"s": "longer than sixteen bytes"}"#, 0).unwrap_err();
+    /// assert_eq!(e.to_string(), "row 0: (row): expected at most 16 bytes in one row, found 34");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn with_max_row_bytes(mut self, max: usize) -> Self {
+        self.max_row_bytes = max;
+        self
+    }
+
+    /// Sets the most elements one REPEATED field may hold (default: no limit
+    /// besides the row size).
+    pub const fn with_max_list_len(mut self, max: usize) -> Self {
+        self.max_list_len = max;
+        self
     }
 
     /// Accepts the CDC pseudo-columns (default: off). The server checks their

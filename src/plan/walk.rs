@@ -128,6 +128,9 @@ impl<'p> Walker<'p> {
         row: usize,
         sink: &mut S,
     ) -> Result<(), RowError> {
+        if let Some(e) = self.too_long(row_json.len(), row) {
+            return Err(e);
+        }
         let mut sc = Scanner::new(row_json);
         sink.begin_row(row);
         let result = self.row(&mut sc, sink).and_then(|()| {
@@ -160,6 +163,7 @@ impl<'p> Walker<'p> {
         let mut pos = 0;
         while pos < ndjson.len() {
             let end = find_newline(ndjson, pos).unwrap_or(ndjson.len());
+            let start = pos;
             let mut sc = whole.sub(pos, end);
             pos = end + 1;
             if sc.at_end() {
@@ -167,6 +171,10 @@ impl<'p> Walker<'p> {
             }
             let row = first_row + out.rows;
             out.rows += 1;
+            if let Some(e) = self.too_long(end - start, row) {
+                out.errors.push(e);
+                continue;
+            }
             sink.begin_row(row);
             let mut result = self.row(&mut sc, sink);
             if result.is_ok() && !sc.at_end() {
@@ -216,6 +224,20 @@ impl<'p> Walker<'p> {
         };
         self.buf = buf;
         result
+    }
+
+    /// The error for a row of `len` bytes above the row limit.
+    fn too_long(&self, len: usize, row: usize) -> Option<RowError> {
+        let max = self.plan.options.max_row_bytes;
+        (len > max).then(|| RowError {
+            row,
+            path: FieldPath::root(),
+            error: ValueError::TooLong {
+                max: max as u64,
+                length: len as u64,
+                unit: "bytes in one row",
+            },
+        })
     }
 
     fn finish<S: Sink>(
@@ -421,6 +443,14 @@ impl<'p> Walker<'p> {
         if !sc.eat(b']') {
             let mut i = 0usize;
             loop {
+                if i >= self.plan.options.max_list_len {
+                    return Err(WalkError::new(ValueError::TooLong {
+                        max: self.plan.options.max_list_len as u64,
+                        length: i as u64 + 1,
+                        unit: "elements in one REPEATED field",
+                    })
+                    .at_index(i));
+                }
                 let item = sc.peek()?;
                 if item == Peek::Null {
                     return Err(WalkError::new(ValueError::wrong_kind(
@@ -735,13 +765,13 @@ mod tests {
             WalkOptions::new(),
             concat!(
                 "  {\"id\": 1}  \r\n",
-                "{\"id\": 2,\n",             // truncated: must not swallow the next line
-                "\"Name\": \"x\"}\n",          // the rest of it is its own (bad) row
-                "\n \t\r\n",                  // blank lines are no rows
-                "{\"id\": 3, \"Name\": \"a\n",  // a raw newline inside a string
+                "{\"id\": 2,\n",      // truncated: must not swallow the next line
+                "\"Name\": \"x\"}\n", // the rest of it is its own (bad) row
+                "\n \t\r\n",          // blank lines are no rows
+                "{\"id\": 3, \"Name\": \"a\n", // a raw newline inside a string
                 "b\"}\n",
-                "{\"id\": 4, \"Name\": \"\\\n",  // a backslash before a raw newline
-                "{\"id\": 5}",                 // the last line needs no newline
+                "{\"id\": 4, \"Name\": \"\\\n", // a backslash before a raw newline
+                "{\"id\": 5}",                  // the last line needs no newline
             ),
         );
         assert_eq!(
@@ -752,11 +782,46 @@ mod tests {
             ]
         );
         assert_eq!(errors.len(), 5, "{errors:?}");
-        assert!(errors[0].starts_with("row 1: (row): invalid JSON"), "{errors:?}");
+        assert!(
+            errors[0].starts_with("row 1: (row): invalid JSON"),
+            "{errors:?}"
+        );
         assert!(errors[1].starts_with("row 2: "), "{errors:?}");
-        assert!(errors[2].starts_with("row 3: Name: invalid JSON"), "{errors:?}");
-        assert!(errors[3].starts_with("row 4: (row): invalid JSON"), "{errors:?}");
-        assert!(errors[4].starts_with("row 5: Name: invalid JSON"), "{errors:?}");
+        assert!(
+            errors[2].starts_with("row 3: Name: invalid JSON"),
+            "{errors:?}"
+        );
+        assert!(
+            errors[3].starts_with("row 4: (row): invalid JSON"),
+            "{errors:?}"
+        );
+        assert!(
+            errors[4].starts_with("row 5: Name: invalid JSON"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn row_and_list_limits_are_typed_errors() {
+        let (rows, errors) = walk(
+            WalkOptions::new()
+                .with_max_row_bytes(40)
+                .with_max_list_len(2),
+            concat!(
+                "{\"id\": 1, \"tags\": [\"a\", \"b\"]}\n",
+                "{\"id\": 2, \"tags\": [\"a\", \"b\", \"c\"]}\n",
+                "{\"id\": 3, \"Name\": \"a name long enough to pass 40\"}\n",
+                "{\"id\": 4}\n",
+            ),
+        );
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert_eq!(
+            errors,
+            [
+                "row 1: tags[2]: expected at most 2 elements in one REPEATED field, found 3",
+                "row 2: (row): expected at most 40 bytes in one row, found 50",
+            ]
+        );
     }
 
     #[test]
