@@ -16,8 +16,12 @@ fn writers() -> &'static [ProtoWriter; 2] {
     W.get_or_init(|| {
         let schema = TableSchema::from_json(SCHEMA).unwrap_or_else(|e| panic!("{e}"));
         let w = |p| {
-            ProtoWriter::new(&schema, DescriptorOptions::default().with_profile(p), WalkOptions::new())
-                .unwrap_or_else(|e| panic!("{e}"))
+            ProtoWriter::new(
+                &schema,
+                DescriptorOptions::default().with_profile(p),
+                WalkOptions::new(),
+            )
+            .unwrap_or_else(|e| panic!("{e}"))
         };
         [w(Profile::Exact), w(Profile::Text)]
     })
@@ -29,11 +33,16 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(rows.len(), outcome.written);
         assert_eq!(outcome.written + outcome.errors.len(), outcome.rows);
         for row in rows.iter() {
-            let json = writer.decode(row).unwrap_or_else(|e| panic!("our own row does not decode: {e}"));
+            let json = writer
+                .decode(row)
+                .unwrap_or_else(|e| panic!("our own row does not decode: {e}"));
             let again = writer
                 .encode_json(json.as_bytes(), 0)
                 .unwrap_or_else(|e| panic!("decoded row {json} does not encode: {e}"));
-            assert_eq!(again, row, "encode → decode → encode changed the bytes of {json}");
+            assert_eq!(
+                again, row,
+                "encode → decode → encode changed the bytes of {json}"
+            );
         }
     }
 });

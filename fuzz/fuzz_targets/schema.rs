@@ -10,6 +10,10 @@ fuzz_target!(|data: &[u8]| {
     };
     if let Ok(schema) = TableSchema::from_json(text) {
         let back = TableSchema::from_value(&schema.to_rest_json());
-        assert_eq!(back.as_ref(), Ok(&schema), "REST round trip changed the schema");
+        assert_eq!(
+            back.as_ref(),
+            Ok(&schema),
+            "REST round trip changed the schema"
+        );
     }
 });

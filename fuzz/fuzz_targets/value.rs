@@ -6,10 +6,28 @@ use bqcodec::value::{Codec, Input, Policy, numeric::Rounding};
 use libfuzzer_sys::fuzz_target;
 
 const TYPES: &[&str] = &[
-    "BOOL", "INT64", "FLOAT64", "STRING", "STRING(3)", "BYTES", "BYTES(2)", "NUMERIC",
-    "NUMERIC(10,2)", "BIGNUMERIC", "BIGNUMERIC(40,38)", "DATE", "TIME", "DATETIME",
-    "TIMESTAMP", "TIMESTAMP(12)", "GEOGRAPHY", "JSON", "INTERVAL", "RANGE<DATE>",
-    "RANGE<DATETIME>", "RANGE<TIMESTAMP>",
+    "BOOL",
+    "INT64",
+    "FLOAT64",
+    "STRING",
+    "STRING(3)",
+    "BYTES",
+    "BYTES(2)",
+    "NUMERIC",
+    "NUMERIC(10,2)",
+    "BIGNUMERIC",
+    "BIGNUMERIC(40,38)",
+    "DATE",
+    "TIME",
+    "DATETIME",
+    "TIMESTAMP",
+    "TIMESTAMP(12)",
+    "GEOGRAPHY",
+    "JSON",
+    "INTERVAL",
+    "RANGE<DATE>",
+    "RANGE<DATETIME>",
+    "RANGE<TIMESTAMP>",
 ];
 
 fuzz_target!(|data: &[u8]| {
@@ -25,7 +43,11 @@ fuzz_target!(|data: &[u8]| {
     let Ok(codec) = Codec::parse_type(type_name) else {
         panic!("built-in type {type_name} does not parse");
     };
-    let rounding = if selector >= 128 { Rounding::HalfAwayFromZero } else { Rounding::Reject };
+    let rounding = if selector >= 128 {
+        Rounding::HalfAwayFromZero
+    } else {
+        Rounding::Reject
+    };
     let policy = Policy::new().with_rounding(rounding);
     let mut inputs = vec![Input::Str(text)];
     if serde_json::from_str::<serde_json::Value>(text).is_ok() {
@@ -41,7 +63,11 @@ fuzz_target!(|data: &[u8]| {
             let canonical = v.to_canonical();
             let again = codec.parse(Input::Str(&canonical), &Policy::new());
             match again {
-                Ok(w) => assert_eq!(w.to_canonical(), canonical, "{type_name}: canonical text not stable"),
+                Ok(w) => assert_eq!(
+                    w.to_canonical(),
+                    canonical,
+                    "{type_name}: canonical text not stable"
+                ),
                 Err(e) => panic!("{type_name}: canonical {canonical:?} does not parse back: {e}"),
             }
         }
