@@ -3,7 +3,10 @@
 //! Strict on purpose: every field number must be in the layout, every wire
 //! type must match the descriptor, a singular field may appear once, and
 //! every value goes through the same value codecs as on the way in — so a
-//! decoded row always encodes again, to the same bytes.
+//! decoded row always encodes again, and rows the encoder wrote come back to
+//! the same bytes. Other valid encodings of the same row (fields in another
+//! order, unpacked repeated scalars, varints longer than needed, another NaN
+//! payload) are accepted and encode again to the canonical bytes instead.
 
 use std::borrow::Cow;
 
