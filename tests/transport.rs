@@ -272,9 +272,28 @@ fn missing_value_interpretations_are_sent() {
 
 #[test]
 fn a_row_above_the_limit_names_its_input_row() {
-    let w = writer(r#"[{"name": "s", "type": "STRING"}]"#);
     let big = "y".repeat(APPEND_ROWS_LIMIT);
     let ndjson = format!("{{\"s\": \"a\"}}\n{{\"s\": \"{big}\"}}\n{{\"s\": \"b\"}}\n");
+    // The walk's own row limit (default: the same 10 MB) catches the row first.
+    let (_, outcome) =
+        writer(r#"[{"name": "s", "type": "STRING"}]"#).encode_ndjson(ndjson.as_bytes(), 0);
+    assert_eq!(outcome.errors.len(), 1);
+    assert_eq!(outcome.errors[0].row, 1);
+    assert!(
+        outcome.errors[0]
+            .to_string()
+            .starts_with("row 1: (row): expected at most 10000000 bytes in one row"),
+        "{}",
+        outcome.errors[0]
+    );
+    // With that limit raised, the planner catches it, counting the framing.
+    let schema = TableSchema::from_json(r#"[{"name": "s", "type": "STRING"}]"#).unwrap();
+    let w = ProtoWriter::new(
+        &schema,
+        DescriptorOptions::default(),
+        WalkOptions::new().with_max_row_bytes(usize::MAX),
+    )
+    .unwrap();
     let (rows, _) = w.encode_ndjson(ndjson.as_bytes(), 0);
     let mut p = AppendPlanner::new(
         stream("s"),
