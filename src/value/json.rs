@@ -389,7 +389,7 @@ fn lean_escaped(
     // returns the span of its contents in `out`.
     macro_rules! inner_string {
         () => {{
-            if b.get(i..i + 2) != Some(b"\\\"") {
+            if !(b.get(i) == Some(&b'\\') && b.get(i + 1) == Some(&b'"')) {
                 return None;
             }
             i += 2;
@@ -405,7 +405,7 @@ fn lean_escaped(
                     }
                 }
             }
-            if b.get(i..i + 2) != Some(b"\\\"") {
+            if !(b.get(i) == Some(&b'\\') && b.get(i + 1) == Some(&b'"')) {
                 return None;
             }
             i += 2;
