@@ -65,10 +65,10 @@ fn arrow_json(schema: &Arc<Schema>, ndjson: &[u8]) -> usize {
     while !rest.is_empty() {
         let read = decoder.decode(rest).unwrap_or_else(|e| panic!("{e}"));
         rest = &rest[read..];
-        if read == 0 || decoder.len() >= BATCH_ROWS {
-            if let Some(b) = decoder.flush().unwrap_or_else(|e| panic!("{e}")) {
-                rows += b.num_rows();
-            }
+        if (read == 0 || decoder.len() >= BATCH_ROWS)
+            && let Some(b) = decoder.flush().unwrap_or_else(|e| panic!("{e}"))
+        {
+            rows += b.num_rows();
         }
     }
     if let Some(b) = decoder.flush().unwrap_or_else(|e| panic!("{e}")) {

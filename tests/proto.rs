@@ -2215,10 +2215,10 @@ mod generated {
             any::<bool>(),
         )
             .prop_filter_map("start < end", move |(s, e, literal)| {
-                if let (Some(s), Some(e)) = (&s, &e) {
-                    if key(s) >= key(e) {
-                        return None;
-                    }
+                if let (Some(s), Some(e)) = (&s, &e)
+                    && key(s) >= key(e)
+                {
+                    return None;
                 }
                 let text = if literal {
                     let inner = |x: &Option<End>| {

@@ -524,14 +524,13 @@ impl Items<'_> {
                 if let Codec::Bytes {
                     max_length: Some(max),
                 } = codec
+                    && b.len() as u64 > *max
                 {
-                    if b.len() as u64 > *max {
-                        return Err(ValueError::TooLong {
-                            max: *max,
-                            length: b.len() as u64,
-                            unit: "bytes",
-                        });
-                    }
+                    return Err(ValueError::TooLong {
+                        max: *max,
+                        length: b.len() as u64,
+                        unit: "bytes",
+                    });
                 }
                 Scalar::Bytes(b.into())
             }
@@ -620,13 +619,13 @@ fn range_value(
         s: Option<T>,
         t: Option<T>,
     ) -> Result<Range<T>, ValueError> {
-        if let (Some(a), Some(b)) = (s, t) {
-            if a >= b {
-                return Err(ValueError::invalid(
-                    "a RANGE whose start is before its end",
-                    &format!("[{a}, {b})"),
-                ));
-            }
+        if let (Some(a), Some(b)) = (s, t)
+            && a >= b
+        {
+            return Err(ValueError::invalid(
+                "a RANGE whose start is before its end",
+                &format!("[{a}, {b})"),
+            ));
         }
         Ok(Range { start: s, end: t })
     }

@@ -205,10 +205,10 @@ impl Checker {
             let path = child_path(parent, Some(&field.name), i);
             self.column();
             self.common(field, &path, depth == 1, true);
-            if let Some(Some(first)) = duplicates.get(i) {
-                if let Some(other) = fields.get(*first) {
-                    self.duplicate(&path, &field.name, &other.name, *first);
-                }
+            if let Some(Some(first)) = duplicates.get(i)
+                && let Some(other) = fields.get(*first)
+            {
+                self.duplicate(&path, &field.name, &other.name, *first);
             }
             self.typed(field, &path, field.fields.len());
             if !field.fields.is_empty() {
@@ -242,16 +242,16 @@ impl Checker {
         if let Some(expr) = &f.default_value_expression {
             self.default_value(expr, f.mode, path, top_level);
         }
-        if let Some(tags) = &f.policy_tags {
-            if tags.len() > MAX_POLICY_TAGS {
-                self.problem(
-                    path,
-                    format!(
-                        "policyTags.names may hold at most {MAX_POLICY_TAGS} policy tag, found {}",
-                        tags.len()
-                    ),
-                );
-            }
+        if let Some(tags) = &f.policy_tags
+            && tags.len() > MAX_POLICY_TAGS
+        {
+            self.problem(
+                path,
+                format!(
+                    "policyTags.names may hold at most {MAX_POLICY_TAGS} policy tag, found {}",
+                    tags.len()
+                ),
+            );
         }
         for key in f.extra.keys() {
             if KNOWN_KEYS.contains(&key.as_str()) {

@@ -277,7 +277,7 @@ impl TimeOfDay {
     /// As a [`Time`]; [`Reject::Precision`] when the fraction is finer than a
     /// microsecond.
     pub(crate) fn to_time(self) -> Result<Time, Reject> {
-        if self.picos % PICOS_PER_MICRO != 0 {
+        if !self.picos.is_multiple_of(PICOS_PER_MICRO) {
             return Err(Reject::Precision);
         }
         let micro = u32::try_from(self.picos / PICOS_PER_MICRO).map_err(|_| Reject::Precision)?;
@@ -992,7 +992,7 @@ mod chrono_interop {
                     &time.to_string(),
                 ));
             }
-            if nanos % 1_000 != 0 {
+            if !nanos.is_multiple_of(1_000) {
                 return Err(ValueError::invalid(
                     "TIME with whole microseconds (no sub-microsecond nanoseconds)",
                     &time.to_string(),

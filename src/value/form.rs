@@ -234,7 +234,7 @@ pub fn unhex(text: &str) -> Result<Vec<u8>, ValueError> {
         .or_else(|| t.strip_prefix("0X"))
         .unwrap_or(t);
     let bad = || ValueError::invalid("hex digits (an even number of 0-9, a-f)", text);
-    if t.len() % 2 != 0 {
+    if !t.len().is_multiple_of(2) {
         return Err(bad());
     }
     let digit = |c: u8| char::from(c).to_digit(16).ok_or_else(bad);

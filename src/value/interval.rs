@@ -328,7 +328,7 @@ impl fmt::Display for Interval {
         let fraction = nanos % nanos_per_second;
         if fraction != 0 {
             let micros = fraction / NANOS_PER_MICRO.unsigned_abs();
-            if micros % 1000 == 0 {
+            if micros.is_multiple_of(1000) {
                 write!(f, ".{:03}", micros / 1000)?;
             } else {
                 write!(f, ".{micros:06}")?;

@@ -684,10 +684,10 @@ impl Numeric {
             ScaleFail::Excess => ValueError::excess_scale(scale, text),
             ScaleFail::Range => range_err(),
         })?;
-        if let Some(limit) = int_digits.and_then(|l| pow10::<u128>(l.saturating_add(scale))) {
-            if mag >= limit {
-                return Err(range_err());
-            }
+        if let Some(limit) = int_digits.and_then(|l| pow10::<u128>(l.saturating_add(scale)))
+            && mag >= limit
+        {
+            return Err(range_err());
         }
         let mag = mag
             .mul_pow10_add(Self::SCALE - scale, 0)
@@ -846,10 +846,10 @@ impl BigNumeric {
             ScaleFail::Excess => ValueError::excess_scale(scale, text),
             ScaleFail::Range => range_err(),
         })?;
-        if let Some(limit) = int_digits.and_then(|l| pow10::<U256>(l.saturating_add(scale))) {
-            if mag >= limit {
-                return Err(range_err());
-            }
+        if let Some(limit) = int_digits.and_then(|l| pow10::<U256>(l.saturating_add(scale)))
+            && mag >= limit
+        {
+            return Err(range_err());
         }
         let mut mag = mag;
         let mut left = Self::SCALE - scale;

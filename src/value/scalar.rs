@@ -475,7 +475,7 @@ fn base64_symbol(c: u8) -> Option<u32> {
 /// and goes to the crate, so this only ever agrees with it (a proptest
 /// checks).
 fn fast_base64(s: &[u8], out: &mut Vec<u8>) -> bool {
-    if s.len() % 4 != 0 {
+    if !s.len().is_multiple_of(4) {
         return false;
     }
     let pad = match s {

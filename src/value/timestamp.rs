@@ -189,10 +189,10 @@ fn parse_zone(rest: &str, date: Date, time: TimeOfDay) -> Result<i64, TsReject> 
             if name == "UTC" {
                 return Ok(0);
             }
-            if let Some(offset) = name.strip_prefix("UTC") {
-                if matches!(offset.as_bytes().first(), Some(b'+' | b'-')) {
-                    return parse_offset(offset);
-                }
+            if let Some(offset) = name.strip_prefix("UTC")
+                && matches!(offset.as_bytes().first(), Some(b'+' | b'-'))
+            {
+                return parse_offset(offset);
             }
             // A name: not empty, not an offset after a space, no more spaces.
             let first_ok = name
@@ -650,7 +650,7 @@ mod chrono_interop {
                     &t.to_rfc3339(),
                 ));
             }
-            if nanos % 1_000 != 0 {
+            if !nanos.is_multiple_of(1_000) {
                 return Err(ValueError::invalid(
                     "TIMESTAMP with whole microseconds (no sub-microsecond nanoseconds)",
                     &t.to_rfc3339(),

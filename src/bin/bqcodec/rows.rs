@@ -103,11 +103,12 @@ pub(crate) fn encode(args: &EncodeArgs) -> ExitCode {
         for e in &outcome.errors {
             let _ = writeln!(err, "{e}");
         }
-        if args.skip_invalid && !write_failed {
-            if let Err(e) = flush_rows(&mut sink, &mut out) {
-                write_failed = true;
-                write_error = Some(e);
-            }
+        if args.skip_invalid
+            && !write_failed
+            && let Err(e) = flush_rows(&mut sink, &mut out)
+        {
+            write_failed = true;
+            write_error = Some(e);
         }
     });
     if let Err(e) = read {
