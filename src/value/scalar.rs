@@ -454,18 +454,11 @@ fn check_bytes_len(bytes: &[u8], max_length: Option<u64>) -> Result<(), ValueErr
     Ok(())
 }
 
-/// One symbol of the standard base64 alphabet.
+/// One symbol of the standard base64 alphabet (from [`BASE64_TABLE`]).
 #[inline]
 fn base64_symbol(c: u8) -> Option<u32> {
-    let v = match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'+' => 62,
-        b'/' => 63,
-        _ => return None,
-    };
-    Some(u32::from(v))
+    let v = BASE64_TABLE[usize::from(c)];
+    (v & 0x80 == 0).then_some(u32::from(v))
 }
 
 /// The canonical shape of standard base64 (whole quads, standard
