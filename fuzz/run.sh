@@ -4,6 +4,10 @@
 #
 #   fuzz/run.sh [SECONDS] [TARGET...]      e.g. fuzz/run.sh 600, fuzz/run.sh 120 structured
 #
+# FUZZ_RUNS=N stops a target after N executions if that comes first: the
+# campaign rule "10 million executions or 30 minutes" is
+#   FUZZ_RUNS=10000000 fuzz/run.sh 1800
+#
 # Seeds (committed) are in fuzz/seeds/<target>/; they are copied into the
 # working corpus fuzz/corpus/<target>/ (not committed) before each run, so
 # the corpus grows across runs. Crashes go to fuzz/artifacts/<target>/, each
@@ -46,6 +50,7 @@ for t in "${targets[@]}"; do
   [ "$t" = arrow_ipc ] && max_len=16384
   extra=()
   [ -n "${FUZZ_JOBS:-}" ] && extra+=(-fork="$FUZZ_JOBS")
+  [ -n "${FUZZ_RUNS:-}" ] && extra+=(-runs="$FUZZ_RUNS")
   echo "== $t ($secs s)"
   log="logs/$t.log"
   start=$(date +%s)
