@@ -240,6 +240,7 @@ impl fmt::Display for FieldPath {
 /// A [`ValueError`] placed in a row: `row 3: items[2].price: expected …, found …`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("row {row}: {path}: {error}")]
+#[non_exhaustive]
 pub struct RowError {
     /// The row's index in the caller's input (0-based).
     pub row: usize,
@@ -252,6 +253,7 @@ pub struct RowError {
 
 /// One problem found in a schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SchemaProblem {
     /// The field's path (`a.b.c`), or empty for the schema as a whole.
     pub path: String,
@@ -271,6 +273,7 @@ impl fmt::Display for SchemaProblem {
 
 /// Every problem of a schema, found at once.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub struct SchemaError {
     /// The problems, in the order of the fields they concern. Never empty.
     pub problems: Vec<SchemaProblem>,

@@ -7,9 +7,7 @@
 use bqcodec::insert_all::{BatchLimits, InsertAllOptions, RequestBatcher};
 use bqcodec::plan::WalkOptions;
 use bqcodec::proto::{DescriptorOptions, ProtoWriter};
-use bqcodec::transport::messages::{
-    AppendResponseKind, AppendResult, Code, RowError, Rows, Status,
-};
+use bqcodec::transport::messages::{Code, RowError, RowErrorCode, Rows, Status};
 use bqcodec::transport::{
     APPEND_ROWS_LIMIT, AppendOptions, AppendPlanner, AppendRowsResponse, ErrorClass,
     MissingValueInterpretation, PlannedAppend, WriteStreamName, WriterSchema,
@@ -193,26 +191,17 @@ fn row_errors_map_back_across_splits() {
     assert!(plan.requests.len() >= 3, "{}", plan.requests.len());
     let second = &plan.requests[1];
     let last = second.len() - 1;
-    let response = AppendRowsResponse {
-        response: Some(AppendResponseKind::Error(Status {
-            code: Code::InvalidArgument as i32,
-            message: "rows have errors".into(),
-            details: vec![],
-        })),
-        row_errors: vec![
-            RowError {
-                index: i64::try_from(last).unwrap(),
-                code: 1,
-                message: "field n: bad".into(),
-            },
-            RowError {
-                index: 0,
-                code: 1,
-                message: "field n: bad".into(),
-            },
+    let response = AppendRowsResponse::failure(
+        Status::new(Code::InvalidArgument, "rows have errors"),
+        vec![
+            RowError::new(
+                i64::try_from(last).unwrap(),
+                RowErrorCode::FieldsError,
+                "field n: bad",
+            ),
+            RowError::new(0, RowErrorCode::FieldsError, "field n: bad"),
         ],
-        ..Default::default()
-    };
+    );
     let out = read_append_response(second, &response).unwrap();
     assert_eq!(out.rejected[0].request_row, 0);
     assert_eq!(out.rejected[0].input_row, second.input_rows()[0]);
@@ -229,12 +218,7 @@ fn row_errors_map_back_across_splits() {
     assert_eq!(resend, second.input_rows()[1..last].to_vec());
     // Success of the third: the offset echoes.
     let third = &plan.requests[2];
-    let ok = AppendRowsResponse {
-        response: Some(AppendResponseKind::AppendResult(AppendResult {
-            offset: third.offset(),
-        })),
-        ..Default::default()
-    };
+    let ok = AppendRowsResponse::success(third.offset());
     assert_eq!(
         read_append_response(third, &ok).unwrap().result,
         Ok(third.offset())

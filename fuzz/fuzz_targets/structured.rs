@@ -417,7 +417,7 @@ fn case(u: &mut Unstructured<'_>) -> Result<Case> {
     for _ in 0..n {
         fields.push(field(u, 0, &mut taken)?);
     }
-    let schema = TableSchema { fields };
+    let schema = TableSchema::new(fields);
     let rounding = *u.choose(&[
         Rounding::Reject,
         Rounding::HalfAwayFromZero,

@@ -14,12 +14,10 @@
 //! use bqcodec::plan::{Plan, WalkOptions};
 //! use bqcodec::{Field, FieldType, Mode, TableSchema};
 //!
-//! let schema = TableSchema {
-//!     fields: vec![
-//!         Field::new("id", FieldType::Int64).with_mode(Mode::Required),
-//!         Field::new("day", FieldType::Date),
-//!     ],
-//! };
+//! let schema = TableSchema::new(vec![
+//!     Field::new("id", FieldType::Int64).with_mode(Mode::Required),
+//!     Field::new("day", FieldType::Date),
+//! ]);
 //! let plan = Plan::compile(&schema, WalkOptions::new())?;
 //! let mut writer = ArrowWriter::new(&plan)?;
 //! let outcome = writer.push_ndjson(b"{\"id\": \"1\", \"day\": \"2024-02-29\"}\n{\"day\": null}\n");

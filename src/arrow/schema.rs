@@ -133,12 +133,10 @@ impl SchemaOptions {
 /// use bqcodec::plan::{Plan, WalkOptions};
 /// use bqcodec::{Field, FieldType, Mode, TableSchema};
 ///
-/// let schema = TableSchema {
-///     fields: vec![
-///         Field::new("id", FieldType::Int64).with_mode(Mode::Required),
-///         Field::new("tags", FieldType::String).with_mode(Mode::Repeated),
-///     ],
-/// };
+/// let schema = TableSchema::new(vec![
+///     Field::new("id", FieldType::Int64).with_mode(Mode::Required),
+///     Field::new("tags", FieldType::String).with_mode(Mode::Repeated),
+/// ]);
 /// let plan = Plan::compile(&schema, WalkOptions::new())?;
 /// let arrow = to_arrow_schema(&plan, &SchemaOptions::new())?;
 /// assert_eq!(arrow.field(0).to_string(), "Field { \"id\": Int64 }");

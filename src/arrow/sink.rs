@@ -39,6 +39,7 @@ pub(crate) const IPC_ALIGNMENT: usize = 8;
 /// A record batch and, for each of its rows, the caller's input row index
 /// (to map the Storage Write API's per-row errors back to the input).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ArrowBatch {
     /// The rows.
     pub batch: RecordBatch,

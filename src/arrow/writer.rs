@@ -29,12 +29,10 @@ use crate::plan::{Plan, RowOutcome, Walker};
 /// use bqcodec::plan::{Plan, WalkOptions};
 /// use bqcodec::{Field, FieldType, Mode, TableSchema};
 ///
-/// let schema = TableSchema {
-///     fields: vec![
-///         Field::new("day", FieldType::Date).with_mode(Mode::Required),
-///         Field::new("tags", FieldType::Date).with_mode(Mode::Repeated),
-///     ],
-/// };
+/// let schema = TableSchema::new(vec![
+///     Field::new("day", FieldType::Date).with_mode(Mode::Required),
+///     Field::new("tags", FieldType::Date).with_mode(Mode::Repeated),
+/// ]);
 /// let plan = Plan::compile(&schema, WalkOptions::new())?;
 /// let mut writer = ArrowWriter::new(&plan)?.with_max_rows(2);
 /// let outcome = writer.push_ndjson(
@@ -86,7 +84,7 @@ impl<'p> ArrowWriter<'p> {
     /// # use bqcodec::arrow::ArrowWriter;
     /// # use bqcodec::plan::{Plan, WalkOptions};
     /// # use bqcodec::{Field, FieldType, TableSchema};
-    /// # let plan = Plan::compile(&TableSchema { fields: vec![Field::new("d", FieldType::Date)] }, WalkOptions::new())?;
+    /// # let plan = Plan::compile(&TableSchema::new(vec![Field::new("d", FieldType::Date)]), WalkOptions::new())?;
     /// let mut w = ArrowWriter::new(&plan)?.with_max_rows(1);
     /// w.push_ndjson(b"{}\n{}\n{}\n");
     /// assert_eq!(w.finish()?.len(), 3);

@@ -50,6 +50,7 @@ use crate::value::{Input, Scalar};
 /// One Bigtable mutation of a row (the Bigtable v2 `Mutation` kinds the
 /// export uses).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Mutation {
     /// Write `value` at (family, qualifier, timestamp).
     SetCell {
@@ -81,6 +82,7 @@ pub enum Mutation {
 
 /// One exported row.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BigtableRow {
     /// The row's index in the caller's input.
     pub input_row: usize,
@@ -92,6 +94,7 @@ pub struct BigtableRow {
 
 /// Exported rows, and the input rows skipped for a NULL row key.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BigtableRows {
     /// The rows with a row key.
     pub rows: Vec<BigtableRow>,

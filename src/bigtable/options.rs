@@ -42,6 +42,7 @@ use crate::plan::json::{Peek, Scanner, Str};
 
 /// How a family's values are written ("Supported BigQuery types").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Encoding {
     /// INT64 as 8 bytes big-endian, BOOL as one byte 0x00/0x01.
     Binary,
@@ -80,6 +81,7 @@ impl Qualifier {
 
 /// One `columns` entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ColumnOptions {
     /// `fieldName`: the result field (a STRUCT member, a JSON member, or
     /// `""` for a standalone column's value).
@@ -120,6 +122,7 @@ impl ColumnOptions {
 
 /// One `columnFamilies` entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FamilyOptions {
     /// `familyId`: the family, named like the result column it holds.
     pub family_id: String,

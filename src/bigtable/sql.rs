@@ -363,6 +363,7 @@ impl ExportQuery {
 
 /// Where the APPENDS window starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum StartTimestamp {
     /// `CURRENT_TIMESTAMP() - (INTERVAL 7 DAY - INTERVAL 5 MINUTE)`, bigframes'
     /// default (the earliest start APPENDS allows, with a margin).

@@ -17,9 +17,9 @@ pub(super) fn str_lit(s: &str) -> String {
 pub(super) fn schema_fn(fn_name: &str, schema: &TableSchema) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "fn {fn_name}() -> ::bqcodec::TableSchema {{");
-    out.push_str("    ::bqcodec::TableSchema {\n        fields: ");
-    fields_expr(&mut out, &schema.fields, 2);
-    out.push_str(",\n    }\n}\n");
+    out.push_str("    ::bqcodec::TableSchema::new(");
+    fields_expr(&mut out, &schema.fields, 1);
+    out.push_str(")\n}\n");
     out
 }
 
@@ -305,7 +305,7 @@ mod tests {
         let code = schema_fn("build_e", &TableSchema::default());
         assert_eq!(
             code,
-            "fn build_e() -> ::bqcodec::TableSchema {\n    ::bqcodec::TableSchema {\n        fields: ::std::vec::Vec::new(),\n    }\n}\n"
+            "fn build_e() -> ::bqcodec::TableSchema {\n    ::bqcodec::TableSchema::new(::std::vec::Vec::new())\n}\n"
         );
     }
 }

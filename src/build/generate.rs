@@ -495,6 +495,7 @@ pub struct GeneratedSchema {
 /// A problem (or warning) of one file: the file and the schema problem, whose
 /// path is empty for the file as a whole.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FileProblem {
     /// The schema file (or the folder).
     pub file: PathBuf,

@@ -50,6 +50,7 @@ pub struct InsertError {
 
 /// What to do with a failed row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Disposition {
     /// Send again unchanged, without the rows that failed for good
     /// (`stopped`).

@@ -13,6 +13,7 @@ pub const MAX_DEPTH: usize = 128;
 
 /// A JSON syntax problem at a byte offset.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SyntaxError {
     /// Byte offset into the scanned text.
     pub offset: usize,

@@ -42,8 +42,8 @@ pub enum KeyMatch {
     CaseInsensitive,
 }
 
-/// Options of the row walk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Options of the row walk. `Default` is [`WalkOptions::new`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct WalkOptions {
     /// Unknown keys. Default: [`UnknownKeys::Reject`].
@@ -70,6 +70,13 @@ pub struct WalkOptions {
 /// The default [`WalkOptions::max_row_bytes`]: 10,000,000 bytes, the
 /// Storage Write API's AppendRows request limit (and insertAll's row limit).
 pub const DEFAULT_MAX_ROW_BYTES: usize = 10_000_000;
+
+impl Default for WalkOptions {
+    /// [`WalkOptions::new`] (a derived `Default` would make every limit 0).
+    fn default() -> Self {
+        WalkOptions::new()
+    }
+}
 
 impl WalkOptions {
     /// The defaults: unknown keys rejected, exact key match, nothing rounded.
@@ -109,6 +116,25 @@ impl WalkOptions {
         self
     }
 
+    /// Sets the longest GEOGRAPHY text read, in bytes (default
+    /// [`DEFAULT_MAX_GEOGRAPHY_BYTES`](crate::value::geography::DEFAULT_MAX_GEOGRAPHY_BYTES));
+    /// the same as setting it on [`WalkOptions::policy`].
+    ///
+    /// ```
+    /// use bqcodec::plan::WalkOptions;
+    /// use bqcodec::proto::{DescriptorOptions, ProtoWriter};
+    /// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "g", "type": "GEOGRAPHY"}]"#)?;
+    /// let w = ProtoWriter::new(&schema, DescriptorOptions::default(),
+    ///                          WalkOptions::new().with_max_geography_bytes(12))?;
+    /// let e = w.encode_json(br#"{"g": {"type": "Point", "coordinates": [1, 2]}}"#, 0).unwrap_err();
+    /// assert_eq!(e.to_string(), "row 0: g: expected at most 12 bytes of GEOGRAPHY text, found 40");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn with_max_geography_bytes(mut self, max: usize) -> Self {
+        self.policy = self.policy.with_max_geography_bytes(max);
+        self
+    }
+
     /// Accepts the CDC pseudo-columns (default: off). The server checks their
     /// values (`UPSERT`/`DELETE`; hex sequence numbers); here they are strings.
     pub const fn with_cdc(mut self, cdc: bool) -> Self {
@@ -143,6 +169,7 @@ impl WalkOptions {
 
 /// One compiled field.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct PlanField {
     /// Preorder index over every field of the plan: sinks index their own
     /// per-field tables by it.
@@ -164,6 +191,7 @@ pub struct PlanField {
 
 /// What a field holds.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum PlanKind {
     /// A leaf value.
     Leaf(Codec),
@@ -173,6 +201,7 @@ pub enum PlanKind {
 
 /// A compiled record: its fields and the key lookup.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct PlanRecord {
     /// The fields, in schema order.
     pub fields: Vec<PlanField>,

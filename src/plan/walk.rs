@@ -82,6 +82,7 @@ impl From<ValueError> for WalkError {
 
 /// The result of walking many rows.
 #[derive(Debug, Default)]
+#[non_exhaustive]
 pub struct RowOutcome {
     /// Rows read (good and bad).
     pub rows: usize,
@@ -821,6 +822,44 @@ mod tests {
                 "row 1: tags[2]: expected at most 2 elements in one REPEATED field, found 3",
                 "row 2: (row): expected at most 40 bytes in one row, found 50",
             ]
+        );
+    }
+
+    #[test]
+    fn default_options_are_the_documented_ones() {
+        // A derived Default would make every limit 0 and refuse every row.
+        assert_eq!(WalkOptions::default(), WalkOptions::new());
+        assert_eq!(
+            WalkOptions::default().max_row_bytes,
+            crate::plan::DEFAULT_MAX_ROW_BYTES
+        );
+        assert_eq!(crate::value::Policy::default(), crate::value::Policy::new());
+        let (rows, errors) = walk(WalkOptions::default(), "{\"id\": 1, \"tags\": [\"a\"]}\n");
+        assert_eq!((rows.len(), errors.len()), (1, 0), "{errors:?}");
+    }
+
+    #[test]
+    fn geography_limit_names_the_row_and_path() {
+        let schema = TableSchema::from_json(
+            r#"[{"name": "r", "type": "RECORD", "mode": "REPEATED",
+                 "fields": [{"name": "g", "type": "GEOGRAPHY"}]}]"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let plan = Plan::compile(&schema, WalkOptions::new().with_max_geography_bytes(20))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut walker = Walker::new(&plan);
+        let mut sink = Log::default();
+        let ok = walker.walk_json(br#"{"r": [{"g": "POINT(1 2)"}]}"#, 0, &mut sink);
+        assert!(ok.is_ok(), "{ok:?}");
+        let long =
+            br#"{"r": [{"g": "POINT(1 2)"}, {"g": {"type": "Point", "coordinates": [1, 2]}}]}"#;
+        let e = walker
+            .walk_json(long, 7, &mut sink)
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            e.as_deref(),
+            Some("row 7: r[1].g: expected at most 20 bytes of GEOGRAPHY text, found 40")
         );
     }
 

@@ -23,6 +23,7 @@ use crate::value::{Codec, Input, Policy, Scalar};
 /// A row that does not decode: where, and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{path}: {error}")]
+#[non_exhaustive]
 pub struct DecodeError {
     /// The field path (`(row)` for the row itself).
     pub path: FieldPath,

@@ -274,6 +274,7 @@ impl Label {
 
 /// A change-data-capture pseudo-column of the root message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CdcColumn {
     /// `_CHANGE_TYPE`: `UPSERT` or `DELETE`.
     ChangeType,

@@ -15,12 +15,10 @@
 //! use bqcodec::proto::{DescriptorOptions, ProtoKind, ProtoSchema};
 //! use bqcodec::{Field, FieldType, TableSchema};
 //!
-//! let schema = TableSchema {
-//!     fields: vec![
-//!         Field::new("id", FieldType::Int64),
-//!         Field::new("first name", FieldType::String),
-//!     ],
-//! };
+//! let schema = TableSchema::new(vec![
+//!     Field::new("id", FieldType::Int64),
+//!     Field::new("first name", FieldType::String),
+//! ]);
 //! let proto = ProtoSchema::build(&schema, &DescriptorOptions::default())?;
 //! let name = &proto.layout().fields()[1];
 //! assert_eq!((name.name.as_str(), name.number, name.kind), ("col_first_name", 2, ProtoKind::String));

@@ -4,13 +4,30 @@ use serde_json::{Map, Value};
 
 /// A BigQuery table schema: the top-level columns, in order.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TableSchema {
     /// The top-level columns.
     pub fields: Vec<Field>,
 }
 
+impl TableSchema {
+    /// A schema of `fields`, unvalidated (see [`TableSchema::validate`];
+    /// [`TableSchema::from_json`] parses and validates at once). The struct
+    /// is `#[non_exhaustive]` because BigQuery's `TableSchema` grows keys.
+    ///
+    /// ```
+    /// use bqcodec::{Field, FieldType, TableSchema};
+    /// let schema = TableSchema::new(vec![Field::new("id", FieldType::Int64)]);
+    /// assert!(schema.validate().is_ok());
+    /// ```
+    pub fn new(fields: Vec<Field>) -> Self {
+        TableSchema { fields }
+    }
+}
+
 /// A column (or a sub-field of a RECORD).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Field {
     /// The column name as written (BigQuery compares names case-insensitively).
     pub name: String,
@@ -210,6 +227,7 @@ impl FieldType {
 
 /// The element type of a RANGE: DATE, DATETIME or TIMESTAMP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RangeElementType {
     /// `RANGE<DATE>`
     Date,
@@ -275,6 +293,7 @@ impl Mode {
 
 /// `roundingMode` of a parameterized NUMERIC/BIGNUMERIC column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RoundingMode {
     /// `ROUNDING_MODE_UNSPECIFIED`
     Unspecified,

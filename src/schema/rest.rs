@@ -17,7 +17,7 @@ impl TableSchema {
     /// use bqcodec::{Field, FieldType, TableSchema};
     /// let mut name = Field::new("name", FieldType::String);
     /// name.max_length = Some(10);
-    /// let s = TableSchema { fields: vec![name] };
+    /// let s = TableSchema::new(vec![name]);
     /// assert_eq!(
     ///     s.to_rest_json(),
     ///     serde_json::json!({"fields": [

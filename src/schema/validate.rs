@@ -139,7 +139,7 @@ impl TableSchema {
     /// let mut price = Field::new("price", FieldType::Numeric);
     /// price.precision = Some(40);
     /// price.scale = Some(2);
-    /// let schema = TableSchema { fields: vec![price] };
+    /// let schema = TableSchema::new(vec![price]);
     /// let err = schema.validate().unwrap_err();
     /// assert_eq!(err.problems[0].path, "price");
     /// assert!(err.problems[0].message.contains("found precision 40 scale 2"));

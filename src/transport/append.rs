@@ -33,6 +33,7 @@ pub const DEFAULT_FRAMING_MARGIN: usize = 16 * 1024;
 
 /// The writer schema of a connection: what `writer_schema` carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum WriterSchema {
     /// An encoded `DescriptorProto`:
     /// [`ProtoSchema::descriptor_proto_bytes`](crate::proto::ProtoSchema::descriptor_proto_bytes),
@@ -365,6 +366,7 @@ fn old_len(request: &AppendRowsRequest) -> usize {
 /// An Arrow record batch already serialized as one IPC message, with each
 /// row's input index.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ArrowRows {
     /// The batch as one IPC message (`ipc::serialize_record_batch`).
     pub serialized_record_batch: Vec<u8>,
@@ -379,6 +381,7 @@ pub struct ArrowRows {
     "the Arrow batch of input rows {first_row}..={last_row} makes a {encoded_len}-byte request, \
      above the {max}-byte limit: cut smaller batches (ArrowWriter::with_max_bytes)"
 )]
+#[non_exhaustive]
 pub struct OversizedBatch {
     /// The batch's first input row.
     pub first_row: usize,

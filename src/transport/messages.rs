@@ -37,6 +37,7 @@ use std::collections::BTreeMap;
 /// One message of the AppendRows bidirectional stream. Must be under
 /// 10 MB encoded; [`AppendPlanner`](super::AppendPlanner) builds them so.
 #[derive(Clone, PartialEq, prost::Message)]
+#[non_exhaustive]
 pub struct AppendRowsRequest {
     /// Field 1: `projects/{p}/datasets/{d}/tables/{t}/streams/{id}`.
     #[prost(string, tag = "1")]
@@ -67,6 +68,7 @@ pub struct AppendRowsRequest {
 
 /// The `rows` oneof of [`AppendRowsRequest`].
 #[derive(Clone, PartialEq, prost::Oneof)]
+#[non_exhaustive]
 pub enum Rows {
     /// Field 4: rows in protobuf format.
     #[prost(message, tag = "4")]
@@ -78,6 +80,7 @@ pub enum Rows {
 
 /// `AppendRowsRequest.ProtoData` (storage.proto).
 #[derive(Clone, PartialEq, prost::Message)]
+#[non_exhaustive]
 pub struct ProtoData {
     /// Field 1: the descriptor of the rows; needed on the first request of
     /// a connection and after a schema change.
@@ -97,6 +100,7 @@ pub struct ProtoData {
 /// [`ProtoSchema::descriptor_proto_bytes`](crate::proto::ProtoSchema::descriptor_proto_bytes)
 /// that a decoded `prost_types::DescriptorProto` would drop.
 #[derive(Clone, PartialEq, prost::Message)]
+#[non_exhaustive]
 pub struct ProtoSchema {
     /// Field 1: an encoded `DescriptorProto`, self-contained.
     #[prost(bytes = "vec", tag = "1")]
@@ -107,6 +111,7 @@ pub struct ProtoSchema {
 /// `ProtoRowsMessage` here so it is not confused with
 /// [`crate::proto::wire::ProtoRows`], the encoder's row buffer.
 #[derive(Clone, PartialEq, prost::Message)]
+#[non_exhaustive]
 pub struct ProtoRowsMessage {
     /// Field 1: each row, serialized.
     #[prost(bytes = "vec", repeated, tag = "1")]
@@ -115,6 +120,7 @@ pub struct ProtoRowsMessage {
 
 /// `AppendRowsRequest.ArrowData` (storage.proto).
 #[derive(Clone, PartialEq, prost::Message)]
+#[non_exhaustive]
 pub struct ArrowData {
     /// Field 1: the Arrow schema; needed on the first request of a
     /// connection and after a schema change.
@@ -127,6 +133,7 @@ pub struct ArrowData {
 
 /// `google.cloud.bigquery.storage.v1.ArrowSchema` (arrow.proto).
 #[derive(Clone, PartialEq, prost::Message)]
+#[non_exhaustive]
 pub struct ArrowSchema {
     /// Field 1: the schema as one IPC message
     /// (see [`crate::arrow::ipc::serialize_schema`] with feature `arrow`).
@@ -136,6 +143,7 @@ pub struct ArrowSchema {
 
 /// `google.cloud.bigquery.storage.v1.ArrowRecordBatch` (arrow.proto).
 #[derive(Clone, PartialEq, prost::Message)]
+#[non_exhaustive]
 pub struct ArrowRecordBatch {
     /// Field 1: one record batch as one IPC message.
     #[prost(bytes = "vec", tag = "1")]
@@ -150,6 +158,7 @@ pub struct ArrowRecordBatch {
 /// `AppendRowsRequest.MissingValueInterpretation` (storage.proto).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
 #[repr(i32)]
+#[non_exhaustive]
 pub enum MissingValueInterpretation {
     /// 0: invalid; the service rejects a request with it.
     Unspecified = 0,
@@ -162,6 +171,7 @@ pub enum MissingValueInterpretation {
 
 /// `google.cloud.bigquery.storage.v1.AppendRowsResponse` (storage.proto).
 #[derive(Clone, PartialEq, prost::Message)]
+#[non_exhaustive]
 pub struct AppendRowsResponse {
     /// Fields 1 (`append_result`) and 2 (`error`): the `response` oneof.
     #[prost(oneof = "AppendResponseKind", tags = "1, 2")]
@@ -180,6 +190,7 @@ pub struct AppendRowsResponse {
 
 /// The `response` oneof of [`AppendRowsResponse`].
 #[derive(Clone, PartialEq, prost::Oneof)]
+#[non_exhaustive]
 pub enum AppendResponseKind {
     /// Field 1: the append succeeded.
     #[prost(message, tag = "1")]
@@ -191,6 +202,7 @@ pub enum AppendResponseKind {
 
 /// `AppendRowsResponse.AppendResult` (storage.proto).
 #[derive(Clone, PartialEq, prost::Message)]
+#[non_exhaustive]
 pub struct AppendResult {
     /// Field 1 (`Int64Value`): the offset of the append; absent on the
     /// `_default` stream.
@@ -200,6 +212,7 @@ pub struct AppendResult {
 
 /// `google.rpc.Status` (google/rpc/status.proto).
 #[derive(Clone, PartialEq, prost::Message)]
+#[non_exhaustive]
 pub struct Status {
     /// Field 1: a canonical code ([`Code`]).
     #[prost(int32, tag = "1")]
@@ -211,6 +224,50 @@ pub struct Status {
     /// (type URL [`STORAGE_ERROR_TYPE_URL`]).
     #[prost(message, repeated, tag = "3")]
     pub details: Vec<prost_types::Any>,
+}
+
+impl AppendRowsResponse {
+    /// A success at `offset` (`None` on the `_default` stream): what a
+    /// test double of the service answers. The message is
+    /// `#[non_exhaustive]` (the service adds fields), so build it with this,
+    /// [`AppendRowsResponse::failure`] or `Default` and field assignment.
+    pub fn success(offset: Option<i64>) -> Self {
+        AppendRowsResponse {
+            response: Some(AppendResponseKind::AppendResult(AppendResult { offset })),
+            ..Default::default()
+        }
+    }
+
+    /// A failed append with `status` and the rows that made it fail.
+    pub fn failure(status: Status, row_errors: Vec<RowError>) -> Self {
+        AppendRowsResponse {
+            response: Some(AppendResponseKind::Error(status)),
+            row_errors,
+            ..Default::default()
+        }
+    }
+}
+
+impl Status {
+    /// A status of `code` with `message` and no details.
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Status {
+            code: code as i32,
+            message: message.into(),
+            details: Vec::new(),
+        }
+    }
+}
+
+impl RowError {
+    /// The error of the row at `index` in its request.
+    pub fn new(index: i64, code: RowErrorCode, message: impl Into<String>) -> Self {
+        RowError {
+            index,
+            code: code as i32,
+            message: message.into(),
+        }
+    }
 }
 
 /// The `google.protobuf.Any` type URL of a [`StorageError`] detail.
@@ -259,6 +316,7 @@ pub enum Code {
 
 /// `google.cloud.bigquery.storage.v1.RowError` (storage.proto).
 #[derive(Clone, PartialEq, Eq, prost::Message)]
+#[non_exhaustive]
 pub struct RowError {
     /// Field 1: the row's position in its request.
     #[prost(int64, tag = "1")]
@@ -274,6 +332,7 @@ pub struct RowError {
 /// `RowError.RowErrorCode` (storage.proto).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
 #[repr(i32)]
+#[non_exhaustive]
 pub enum RowErrorCode {
     /// 0: unspecified.
     Unspecified = 0,
@@ -283,6 +342,7 @@ pub enum RowErrorCode {
 
 /// `google.cloud.bigquery.storage.v1.StorageError` (storage.proto).
 #[derive(Clone, PartialEq, Eq, prost::Message)]
+#[non_exhaustive]
 pub struct StorageError {
     /// Field 1: [`StorageErrorCode`].
     #[prost(enumeration = "StorageErrorCode", tag = "1")]
@@ -298,6 +358,7 @@ pub struct StorageError {
 /// `StorageError.StorageErrorCode` (storage.proto).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
 #[repr(i32)]
+#[non_exhaustive]
 pub enum StorageErrorCode {
     /// 0
     Unspecified = 0,
@@ -335,6 +396,7 @@ pub enum StorageErrorCode {
 
 /// `google.cloud.bigquery.storage.v1.WriteStream` (stream.proto).
 #[derive(Clone, PartialEq, prost::Message)]
+#[non_exhaustive]
 pub struct WriteStream {
     /// Field 1: the stream's full name (output only).
     #[prost(string, tag = "1")]
@@ -362,6 +424,7 @@ pub struct WriteStream {
 /// `WriteStream.Type` (stream.proto).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
 #[repr(i32)]
+#[non_exhaustive]
 pub enum WriteStreamType {
     /// 0
     Unspecified = 0,
@@ -376,6 +439,7 @@ pub enum WriteStreamType {
 /// `WriteStream.WriteMode` (stream.proto).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
 #[repr(i32)]
+#[non_exhaustive]
 pub enum WriteMode {
     /// 0
     Unspecified = 0,
@@ -386,6 +450,7 @@ pub enum WriteMode {
 /// `google.cloud.bigquery.storage.v1.WriteStreamView` (stream.proto).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
 #[repr(i32)]
+#[non_exhaustive]
 pub enum WriteStreamView {
     /// 0: the service's default (BASIC).
     Unspecified = 0,
@@ -397,6 +462,7 @@ pub enum WriteStreamView {
 
 /// `CreateWriteStreamRequest` (storage.proto).
 #[derive(Clone, PartialEq, prost::Message)]
+#[non_exhaustive]
 pub struct CreateWriteStreamRequest {
     /// Field 1: `projects/{p}/datasets/{d}/tables/{t}`.
     #[prost(string, tag = "1")]
@@ -409,6 +475,7 @@ pub struct CreateWriteStreamRequest {
 /// `GetWriteStreamRequest` (storage.proto). The response is a
 /// [`WriteStream`].
 #[derive(Clone, PartialEq, prost::Message)]
+#[non_exhaustive]
 pub struct GetWriteStreamRequest {
     /// Field 1: the stream's full name.
     #[prost(string, tag = "1")]
@@ -420,6 +487,7 @@ pub struct GetWriteStreamRequest {
 
 /// `FinalizeWriteStreamRequest` (storage.proto).
 #[derive(Clone, PartialEq, prost::Message)]
+#[non_exhaustive]
 pub struct FinalizeWriteStreamRequest {
     /// Field 1: the stream's full name (not `_default`).
     #[prost(string, tag = "1")]
@@ -428,6 +496,7 @@ pub struct FinalizeWriteStreamRequest {
 
 /// `FinalizeWriteStreamResponse` (storage.proto).
 #[derive(Clone, PartialEq, prost::Message)]
+#[non_exhaustive]
 pub struct FinalizeWriteStreamResponse {
     /// Field 1: rows in the finalized stream.
     #[prost(int64, tag = "1")]
@@ -436,6 +505,7 @@ pub struct FinalizeWriteStreamResponse {
 
 /// `BatchCommitWriteStreamsRequest` (storage.proto).
 #[derive(Clone, PartialEq, prost::Message)]
+#[non_exhaustive]
 pub struct BatchCommitWriteStreamsRequest {
     /// Field 1: `projects/{p}/datasets/{d}/tables/{t}`.
     #[prost(string, tag = "1")]
@@ -447,6 +517,7 @@ pub struct BatchCommitWriteStreamsRequest {
 
 /// `BatchCommitWriteStreamsResponse` (storage.proto).
 #[derive(Clone, PartialEq, prost::Message)]
+#[non_exhaustive]
 pub struct BatchCommitWriteStreamsResponse {
     /// Field 1: the commit time; absent when the commit failed.
     #[prost(message, optional, tag = "1")]
@@ -458,6 +529,7 @@ pub struct BatchCommitWriteStreamsResponse {
 
 /// `FlushRowsRequest` (storage.proto).
 #[derive(Clone, PartialEq, prost::Message)]
+#[non_exhaustive]
 pub struct FlushRowsRequest {
     /// Field 1: the BUFFERED stream's full name.
     #[prost(string, tag = "1")]
@@ -470,6 +542,7 @@ pub struct FlushRowsRequest {
 
 /// `FlushRowsResponse` (storage.proto).
 #[derive(Clone, PartialEq, prost::Message)]
+#[non_exhaustive]
 pub struct FlushRowsResponse {
     /// Field 1: rows up to and including this offset are flushed.
     #[prost(int64, tag = "1")]
@@ -478,6 +551,7 @@ pub struct FlushRowsResponse {
 
 /// `google.cloud.bigquery.storage.v1.TableSchema` (table.proto).
 #[derive(Clone, PartialEq, prost::Message)]
+#[non_exhaustive]
 pub struct TableSchema {
     /// Field 1: the columns.
     #[prost(message, repeated, tag = "1")]
@@ -486,6 +560,7 @@ pub struct TableSchema {
 
 /// `google.cloud.bigquery.storage.v1.TableFieldSchema` (table.proto).
 #[derive(Clone, PartialEq, prost::Message)]
+#[non_exhaustive]
 pub struct TableFieldSchema {
     /// Field 1: the column name.
     #[prost(string, tag = "1")]
@@ -525,6 +600,7 @@ pub struct TableFieldSchema {
 
 /// `TableFieldSchema.FieldElementType` (table.proto).
 #[derive(Clone, PartialEq, prost::Message)]
+#[non_exhaustive]
 pub struct FieldElementType {
     /// Field 1: [`FieldType`].
     #[prost(enumeration = "FieldType", tag = "1")]
@@ -534,6 +610,7 @@ pub struct FieldElementType {
 /// `TableFieldSchema.Type` (table.proto).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
 #[repr(i32)]
+#[non_exhaustive]
 pub enum FieldType {
     /// 0
     Unspecified = 0,

@@ -24,7 +24,7 @@
 //!
 //! ```
 //! use bqcodec::proto::{DescriptorOptions, ProtoWriter};
-//! use bqcodec::transport::messages::{AppendResponseKind, AppendResult, AppendRowsResponse};
+//! use bqcodec::transport::messages::AppendRowsResponse;
 //! use bqcodec::transport::{AppendOptions, AppendPlanner, WriteStreamName, WriterSchema, read_append_response};
 //! use bqcodec::{plan::WalkOptions, TableSchema};
 //!
@@ -37,10 +37,8 @@
 //! let plan = planner.plan_proto(&rows);
 //! let request = &plan.requests[0];
 //! assert_eq!((request.len(), request.offset()), (2, Some(0)));
-//! let response = AppendRowsResponse {
-//!     response: Some(AppendResponseKind::AppendResult(AppendResult { offset: Some(0) })),
-//!     ..Default::default()
-//! };
+//! // What the service answers (built as a test double would):
+//! let response = AppendRowsResponse::success(Some(0));
 //! assert!(read_append_response(request, &response)?.is_success());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```

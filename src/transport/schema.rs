@@ -6,12 +6,18 @@
 //! ```
 //! use bqcodec::transport::messages::{FieldMode, FieldType, TableFieldSchema, TableSchema};
 //! use bqcodec::transport::table_schema_from_message;
-//! let updated = TableSchema {
-//!     fields: vec![
-//!         TableFieldSchema { name: "id".into(), r#type: FieldType::Int64 as i32, mode: FieldMode::Required as i32, ..Default::default() },
-//!         TableFieldSchema { name: "price".into(), r#type: FieldType::Numeric as i32, precision: 10, scale: 2, ..Default::default() },
-//!     ],
-//! };
+//! // The message as the service sends it (the mirrors are #[non_exhaustive]:
+//! // built here with Default and assignment).
+//! let mut id = TableFieldSchema::default();
+//! id.name = "id".into();
+//! id.r#type = FieldType::Int64 as i32;
+//! id.mode = FieldMode::Required as i32;
+//! let mut price = TableFieldSchema::default();
+//! price.name = "price".into();
+//! price.r#type = FieldType::Numeric as i32;
+//! (price.precision, price.scale) = (10, 2);
+//! let mut updated = TableSchema::default();
+//! updated.fields = vec![id, price];
 //! let schema = table_schema_from_message(&updated)?;
 //! assert_eq!(schema.fields[1].precision, Some(10));
 //! // Then: Plan::compile / ProtoWriter::new with it, and

@@ -148,7 +148,7 @@ struct Item<'a> {
 /// [`finish`](Self::finish).
 ///
 /// ```
-/// use bqcodec::transport::messages::{AppendRowsResponse, RowError};
+/// use bqcodec::transport::messages::{AppendRowsResponse, RowError, RowErrorCode, Status, Code};
 /// use bqcodec::transport::{AppendOptions, AppendPlanner, AppendSession, RowErrorPolicy, SessionStep, WriteStreamName, WriterSchema};
 /// let stream = WriteStreamName::parse("projects/p/datasets/d/tables/t/streams/s")?;
 /// let mut planner = AppendPlanner::new(stream, WriterSchema::Proto(vec![0x0a, 0x01, b'R']), AppendOptions::new())?;
@@ -158,10 +158,10 @@ struct Item<'a> {
 /// let first = session.next_request(16, usize::MAX).unwrap();
 /// assert_eq!(first.offset, Some(0));
 /// // The service refuses row 1: nothing of the request is written.
-/// let refused = AppendRowsResponse {
-///     row_errors: vec![RowError { index: 1, code: 3, message: "bad".into() }],
-///     ..Default::default()
-/// };
+/// let refused = AppendRowsResponse::failure(
+///     Status::new(Code::InvalidArgument, "rows have errors"),
+///     vec![RowError::new(1, RowErrorCode::FieldsError, "bad")],
+/// );
 /// assert_eq!(session.on_response(&refused), SessionStep::Reconnect);
 /// // Rows 0 and 2 go again, at the same offset.
 /// let resend = session.next_request(16, usize::MAX).unwrap();

@@ -18,11 +18,22 @@ use crate::schema::{Field, FieldType, RangeElementType};
 /// Choices a caller makes about values that are not exact as given.
 ///
 /// The default alters nothing: every value that cannot be stored exactly is an error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Policy {
     /// NUMERIC/BIGNUMERIC digits beyond the scale. Default: [`Rounding::Reject`].
     pub rounding: Rounding,
+    /// The longest GEOGRAPHY text (WKT or GeoJSON) read, in bytes; longer is
+    /// [`ValueError::TooLong`]. Default
+    /// [`DEFAULT_MAX_GEOGRAPHY_BYTES`](super::geography::DEFAULT_MAX_GEOGRAPHY_BYTES).
+    pub max_geography_bytes: usize,
+}
+
+impl Default for Policy {
+    /// [`Policy::new`].
+    fn default() -> Self {
+        Policy::new()
+    }
 }
 
 impl Policy {
@@ -30,6 +41,7 @@ impl Policy {
     pub const fn new() -> Self {
         Policy {
             rounding: Rounding::Reject,
+            max_geography_bytes: super::geography::DEFAULT_MAX_GEOGRAPHY_BYTES,
         }
     }
 
@@ -42,6 +54,20 @@ impl Policy {
     /// ```
     pub const fn with_rounding(mut self, rounding: Rounding) -> Self {
         self.rounding = rounding;
+        self
+    }
+
+    /// Sets the longest GEOGRAPHY text read (see
+    /// [`Geography::parse_limited`]).
+    ///
+    /// ```
+    /// use bqcodec::value::{Codec, Input, Policy};
+    /// let p = Policy::new().with_max_geography_bytes(16);
+    /// let e = Codec::Geography.parse(Input::Str("LINESTRING(0 0, 1 1)"), &p).unwrap_err();
+    /// assert_eq!(e.to_string(), "expected at most 16 bytes of GEOGRAPHY text, found 20");
+    /// ```
+    pub const fn with_max_geography_bytes(mut self, max: usize) -> Self {
+        self.max_geography_bytes = max;
         self
     }
 }
@@ -269,7 +295,9 @@ impl Codec {
             Codec::Timestamp { picos: true } => {
                 Scalar::TimestampPicos(TimestampPicos::parse(input)?)
             }
-            Codec::Geography => Scalar::Geography(Geography::parse(input)?),
+            Codec::Geography => {
+                Scalar::Geography(Geography::parse_limited(input, policy.max_geography_bytes)?)
+            }
             Codec::Json => Scalar::Json(json::parse(input)?),
             Codec::Interval => Scalar::Interval(Interval::parse(input)?),
             Codec::Range(e) => Scalar::Range(RangeValue::parse(input, e)?),

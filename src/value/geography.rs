@@ -70,6 +70,13 @@ use std::str::FromStr;
 /// The deepest nesting of geometry collections accepted.
 pub const MAX_NESTING: usize = 32;
 
+/// The default bound on GEOGRAPHY text (WKT or GeoJSON), in bytes:
+/// 10,000,000, the Storage Write request limit, so no value BigQuery could
+/// take is refused by default (BigQuery documents no GEOGRAPHY size limit of
+/// its own). Lower it with [`Geography::parse_limited`] or
+/// [`Policy::with_max_geography_bytes`](crate::value::Policy::with_max_geography_bytes).
+pub const DEFAULT_MAX_GEOGRAPHY_BYTES: usize = 10_000_000;
+
 /// The nesting rule, for error messages (kept in step with [`MAX_NESTING`]).
 const NESTING_RULE: &str = "geometry collections nested at most 32 deep";
 
@@ -104,10 +111,38 @@ impl Geography {
     /// # Ok::<(), bqcodec::ValueError>(())
     /// ```
     pub fn parse(input: Input<'_>) -> Result<Self, ValueError> {
+        Geography::parse_limited(input, DEFAULT_MAX_GEOGRAPHY_BYTES)
+    }
+
+    /// [`Geography::parse`] with a bound on the text: WKT or GeoJSON longer
+    /// than `max_bytes` bytes is refused before it is read
+    /// ([`ValueError::TooLong`], unit "bytes of GEOGRAPHY text"). Parsing
+    /// holds the shape in memory (16 bytes a vertex, and for GeoJSON a token
+    /// tree first), so a service facing hostile input sets this below its
+    /// row limit. Defaults elsewhere: [`DEFAULT_MAX_GEOGRAPHY_BYTES`], set for
+    /// a walk with [`Policy::with_max_geography_bytes`](crate::value::Policy::with_max_geography_bytes).
+    ///
+    /// ```
+    /// use bqcodec::value::{Input, geography::Geography};
+    /// let e = Geography::parse_limited(Input::Str("POINT(1 2)"), 8).unwrap_err();
+    /// assert_eq!(e.to_string(), "expected at most 8 bytes of GEOGRAPHY text, found 10");
+    /// assert!(Geography::parse_limited(Input::Str("POINT(1 2)"), 10).is_ok());
+    /// ```
+    pub fn parse_limited(input: Input<'_>, max_bytes: usize) -> Result<Self, ValueError> {
+        let text = match input {
+            Input::Str(text) | Input::Raw(text) => text,
+            other => return Err(ValueError::wrong_kind(EXPECTED, other.kind())),
+        };
+        if text.len() > max_bytes {
+            return Err(ValueError::TooLong {
+                max: u64::try_from(max_bytes).unwrap_or(u64::MAX),
+                length: u64::try_from(text.len()).unwrap_or(u64::MAX),
+                unit: "bytes of GEOGRAPHY text",
+            });
+        }
         match input {
-            Input::Str(text) => text.parse(),
             Input::Raw(text) => Geography::from_geojson(text),
-            other => Err(ValueError::wrong_kind(EXPECTED, other.kind())),
+            _ => text.parse(),
         }
     }
 

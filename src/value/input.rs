@@ -7,6 +7,7 @@
 /// read them: an INT64 of 2^63−1 or a NUMERIC of 38 digits is never routed
 /// through `f64`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Input<'a> {
     /// JSON `null`.
     Null,

@@ -783,12 +783,15 @@ impl BigNumeric {
     pub const MIN: BigNumeric = BigNumeric(I256::MIN);
 
     /// From the scaled integer (value × 10^38); every I256 is in range.
-    pub fn from_scaled(scaled: I256) -> Self {
+    /// Crate-private so `ethnum` stays out of the public API: callers use
+    /// [`BigNumeric::from_le_bytes32`].
+    pub(crate) fn from_scaled(scaled: I256) -> Self {
         BigNumeric(scaled)
     }
 
-    /// The scaled integer (value × 10^38).
-    pub fn scaled(self) -> I256 {
+    /// The scaled integer (value × 10^38). Crate-private (see
+    /// [`BigNumeric::to_le_bytes32`] for the public form).
+    pub(crate) fn scaled(self) -> I256 {
         self.0
     }
 

@@ -77,6 +77,7 @@ impl<T: fmt::Display> fmt::Display for Range<T> {
 
 /// A RANGE value of one of the three element types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RangeValue {
     /// `RANGE<DATE>`
     Date(Range<Date>),
