@@ -283,3 +283,78 @@ fn finding_4_arrow_ipc_reader_panic_is_an_error() {
     let (schema_msg, batch_msg) = rest.split_at(at);
     assert!(decode_messages(&plan, schema_msg, batch_msg).is_err());
 }
+
+#[test]
+fn finding_6_bigtable_blank_lines_are_json_whitespace_only() {
+    use bqcodec::bigtable::{BigtableWriter, CellOptions, result_schema_from_json};
+    // The bigtable_cells target (fuzz/artifacts/bigtable_cells/crash-e178…):
+    // a line of form feeds. The Bigtable writer skipped it as blank (any
+    // ASCII whitespace) where the row walk, and so every other writer, reads
+    // it as a row that is not JSON: row numbers after it disagreed.
+    let schema = result_schema_from_json(
+        r#"[{"name": "rowkey", "type": "STRING"},
+            {"name": "cf", "type": "RECORD", "fields": [{"name": "n", "type": "INT64"}]}]"#,
+    )
+    .unwrap();
+    let w = BigtableWriter::new(&schema, WalkOptions::new(), None, CellOptions::new()).unwrap();
+    let ndjson = b"{\"rowkey\": \"a\"}\n\x0c\x0c\n \t\r\n{\"rowkey\": \"b\", \"cf\": {\"n\": 1}}\n";
+    let (rows, outcome) = w.encode_ndjson(ndjson, 0);
+    assert_eq!((outcome.rows, outcome.written), (3, 2));
+    assert_eq!(outcome.errors[0].row, 1);
+    assert!(
+        outcome.errors[0]
+            .to_string()
+            .starts_with("row 1: (row): invalid JSON"),
+        "{}",
+        outcome.errors[0]
+    );
+    assert_eq!(rows.rows[1].input_row, 2);
+    // The same count as the protobuf walk of the same lines.
+    let (_, proto) = writer(r#"[{"name": "rowkey", "type": "STRING"}, {"name": "cf", "type": "RECORD", "fields": [{"name": "n", "type": "INT64"}]}]"#)
+        .encode_ndjson(ndjson, 0);
+    assert_eq!(proto.rows, outcome.rows);
+}
+
+#[test]
+fn finding_7_a_row_listed_twice_in_row_errors_is_rejected_once() {
+    use bqcodec::transport::messages::{AppendRowsResponse, Code, RowError, RowErrorCode, Status};
+    use bqcodec::transport::{
+        AppendOptions, AppendPlanner, AppendSession, RowErrorPolicy, WriteStreamName, WriterSchema,
+        read_append_response,
+    };
+    // The append_session target (fuzz/artifacts/append_session/crash-b8c3…):
+    // a response naming one row twice (BigQuery may send one error per bad
+    // field) made the session reject that row twice, so appended + rejected
+    // exceeded the rows planned.
+    let stream = WriteStreamName::parse("projects/p/datasets/d/tables/t/streams/s").unwrap();
+    let mut planner = AppendPlanner::new(
+        stream,
+        WriterSchema::Proto(vec![0x0a, 0x01, b'R']),
+        AppendOptions::new(),
+    )
+    .unwrap();
+    let rows = [vec![0x08, 1], vec![0x08, 2], vec![0x08, 3]];
+    let plan = planner.plan_rows(rows.iter().enumerate().map(|(i, r)| (i, r.as_slice())));
+    let refused = AppendRowsResponse::failure(
+        Status::new(Code::InvalidArgument, "rows have errors"),
+        vec![
+            RowError::new(1, RowErrorCode::FieldsError, "field a: bad"),
+            RowError::new(1, RowErrorCode::FieldsError, "field b: bad"),
+        ],
+    );
+    let outcome = read_append_response(&plan.requests[0], &refused).unwrap();
+    assert_eq!(outcome.rejected.len(), 1);
+    assert_eq!(
+        outcome.rejected[0].message,
+        "FIELDS_ERROR: field a: bad; FIELDS_ERROR: field b: bad"
+    );
+    let mut session = AppendSession::new(&plan.requests, RowErrorPolicy::ResendOthers, 3);
+    let first = session.next_request(16, usize::MAX).unwrap();
+    session.on_response(&refused);
+    let again = session.next_request(16, usize::MAX).unwrap();
+    assert_eq!(again.offset, first.offset);
+    session.on_response(&AppendRowsResponse::success(again.offset));
+    assert!(session.is_done());
+    let report = session.finish();
+    assert_eq!((report.appended, report.rejected.len()), (2, 1));
+}

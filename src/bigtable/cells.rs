@@ -543,7 +543,12 @@ impl BigtableWriter {
         let mut walker = Walker::new(&self.plan);
         let mut outcome = RowOutcome::default();
         for line in ndjson.split(|&b| b == b'\n') {
-            if line.iter().all(u8::is_ascii_whitespace) {
+            // Blank as the row walk's NDJSON has it: JSON whitespace only
+            // (a form feed is no JSON whitespace: that line is a bad row).
+            if line
+                .iter()
+                .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+            {
                 continue;
             }
             let row = first_row + outcome.rows;

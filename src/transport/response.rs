@@ -362,7 +362,8 @@ impl AppendOutcome {
 /// Reads the response to `planned`.
 ///
 /// Maps each `row_errors[].index` (a position in the request) to the
-/// caller's input row. Rejects a row error whose index is negative or not
+/// caller's input row; errors naming the same row become one
+/// [`RejectedRow`] with their messages joined by `"; "`. Rejects a row error whose index is negative or not
 /// below the request's row count (the response is then not for this
 /// request). A response with neither `append_result` nor `error` is
 /// read as success with no offset (what proto3 gives for an empty
@@ -395,7 +396,17 @@ pub fn read_append_response(
             message: format!("{code}: {}", e.message),
         });
     }
+    // One row may be listed more than once (one error per bad field): one
+    // rejected row, its messages joined in the order given.
     rejected.sort_by_key(|r| r.request_row);
+    rejected.dedup_by(|later, first| {
+        if later.request_row != first.request_row {
+            return false;
+        }
+        first.message.push_str("; ");
+        first.message.push_str(&later.message);
+        true
+    });
     let has_rows = !rejected.is_empty();
     let result = match &response.response {
         Some(AppendResponseKind::Error(status)) => {
