@@ -212,10 +212,25 @@ impl Builder {
                 continue;
             }
             idents.insert(ident.clone(), file_name.clone());
-            let text = fs::read_to_string(&path).map_err(|source| BuildError::Io {
+            let bytes = fs::read(&path).map_err(|source| BuildError::Io {
                 path: path.clone(),
                 source,
             })?;
+            // Content, not I/O: a file that is not UTF-8 is a problem of that
+            // file, reported with the others.
+            let text = match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(e) => {
+                    problems.push(FileProblem::whole(
+                        &path,
+                        format!(
+                            "the file is not UTF-8 text (invalid byte at offset {})",
+                            e.utf8_error().valid_up_to()
+                        ),
+                    ));
+                    continue;
+                }
+            };
             match self.check(&text) {
                 Ok(mut out) => {
                     if let Some(w) = out.arrow_warning.take() {
@@ -706,6 +721,24 @@ mod tests {
         assert_eq!(format!("{err:?}"), text);
         // Nothing is written when there is a problem.
         assert!(!out.join(DEFAULT_MODULE_FILE).exists());
+    }
+
+    #[test]
+    fn a_file_that_is_not_utf8_is_a_problem_of_that_file() {
+        // Fuzz finding (build_api target): this was a BuildError::Io.
+        let dir = scratch("not-utf8");
+        fs::write(dir.join("bad.schema.json"), b"[{\"name\": \"\xc3\x28\"}]").unwrap();
+        fs::write(dir.join("good.schema.json"), br#"[{"name": "a", "type": "STRING"}]"#).unwrap();
+        let err = Builder::new(&dir).generate(&dir.join("out")).unwrap_err();
+        let BuildError::Invalid { problems } = &err else {
+            panic!("{err}")
+        };
+        assert_eq!(problems.len(), 1, "{err}");
+        assert_eq!(problems[0].file, dir.join("bad.schema.json"));
+        assert_eq!(
+            problems[0].problem.message,
+            "the file is not UTF-8 text (invalid byte at offset 11)"
+        );
     }
 
     #[test]
