@@ -219,6 +219,14 @@ impl<'e> ProtoSink<'e> {
         }
     }
 
+    /// Reserves room for about `bytes` bytes of rows in `rows` rows (a
+    /// hint: the buffers still grow as needed).
+    pub(crate) fn reserve(&mut self, bytes: usize, rows: usize) {
+        self.rows.data.reserve(bytes);
+        self.rows.ends.reserve(rows);
+        self.rows.input_rows.reserve(rows);
+    }
+
     /// The rows written so far.
     pub fn rows(&self) -> &ProtoRows {
         &self.rows
