@@ -728,7 +728,11 @@ mod tests {
         // Fuzz finding (build_api target): this was a BuildError::Io.
         let dir = scratch("not-utf8");
         fs::write(dir.join("bad.schema.json"), b"[{\"name\": \"\xc3\x28\"}]").unwrap();
-        fs::write(dir.join("good.schema.json"), br#"[{"name": "a", "type": "STRING"}]"#).unwrap();
+        fs::write(
+            dir.join("good.schema.json"),
+            br#"[{"name": "a", "type": "STRING"}]"#,
+        )
+        .unwrap();
         let err = Builder::new(&dir).generate(&dir.join("out")).unwrap_err();
         let BuildError::Invalid { problems } = &err else {
             panic!("{err}")

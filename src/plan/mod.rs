@@ -135,6 +135,28 @@ impl WalkOptions {
         self
     }
 
+    /// Sets the deepest nesting read in a JSON column value (default and
+    /// ceiling [`json::MAX_DEPTH`](crate::value::json::MAX_DEPTH), 500); the
+    /// same as setting it on [`WalkOptions::policy`]. The row's own nesting
+    /// is bounded by the schema (RECORDs nest at most 15 levels).
+    ///
+    /// ```
+    /// use bqcodec::plan::WalkOptions;
+    /// use bqcodec::proto::{DescriptorOptions, ProtoWriter};
+    /// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "j", "type": "JSON"}]"#)?;
+    /// let w = ProtoWriter::new(&schema, DescriptorOptions::default(),
+    ///                          WalkOptions::new().with_max_json_depth(2))?;
+    /// assert!(w.encode_json(br#"{"j": {"a": [1]}}"#, 0).is_ok());
+    /// let e = w.encode_json(br#"{"j": "{\"a\": [[1]]}"}"#, 0).unwrap_err();
+    /// assert!(e.to_string().starts_with("row 0: j: "), "{e}");
+    /// assert!(e.to_string().contains("at most 2 levels"), "{e}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn with_max_json_depth(mut self, max: usize) -> Self {
+        self.policy = self.policy.with_max_json_depth(max);
+        self
+    }
+
     /// Accepts the CDC pseudo-columns (default: off). The server checks their
     /// values (`UPSERT`/`DELETE`; hex sequence numbers); here they are strings.
     pub const fn with_cdc(mut self, cdc: bool) -> Self {

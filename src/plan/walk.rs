@@ -513,7 +513,11 @@ impl<'p> Walker<'p> {
                     // shape; otherwise unescaped and parsed below.
                     let at = sc.pos();
                     if let Some(raw) = sc.raw_string() {
-                        if let Some(text) = json::parse_escaped_in(raw, &mut self.values.json) {
+                        if let Some(text) = json::parse_escaped_in(
+                            raw,
+                            &mut self.values.json,
+                            self.plan.options.policy.max_json_depth,
+                        ) {
                             sink.leaf_json(f, text)?;
                             return Ok(());
                         }
@@ -560,7 +564,7 @@ fn leaf<S: Sink>(
             sink.leaf_bytes(f, &values.bytes)
         }
         Codec::Json => {
-            let text = json::parse_in(input, &mut values.json)?;
+            let text = json::parse_in(input, &mut values.json, policy.max_json_depth)?;
             sink.leaf_json(f, &text)
         }
         Codec::Numeric(p) => sink.leaf_numeric(f, Numeric::parse(input, p, policy.rounding)?),

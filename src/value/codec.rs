@@ -27,6 +27,10 @@ pub struct Policy {
     /// [`ValueError::TooLong`]. Default
     /// [`DEFAULT_MAX_GEOGRAPHY_BYTES`](super::geography::DEFAULT_MAX_GEOGRAPHY_BYTES).
     pub max_geography_bytes: usize,
+    /// The deepest nesting of arrays and objects read in a JSON column
+    /// value; deeper is [`ValueError::OutOfRange`]. Default and ceiling
+    /// [`json::MAX_DEPTH`] (500, BigQuery's limit).
+    pub max_json_depth: usize,
 }
 
 impl Default for Policy {
@@ -42,6 +46,7 @@ impl Policy {
         Policy {
             rounding: Rounding::Reject,
             max_geography_bytes: super::geography::DEFAULT_MAX_GEOGRAPHY_BYTES,
+            max_json_depth: json::MAX_DEPTH,
         }
     }
 
@@ -68,6 +73,21 @@ impl Policy {
     /// ```
     pub const fn with_max_geography_bytes(mut self, max: usize) -> Self {
         self.max_geography_bytes = max;
+        self
+    }
+
+    /// Sets the deepest JSON nesting read (values above
+    /// [`json::MAX_DEPTH`] act as it).
+    ///
+    /// ```
+    /// use bqcodec::value::{Codec, Input, Policy};
+    /// let p = Policy::new().with_max_json_depth(1);
+    /// assert!(Codec::Json.parse(Input::Raw(r#"{"a": 1}"#), &p).is_ok());
+    /// let e = Codec::Json.parse(Input::Raw(r#"{"a": [1]}"#), &p).unwrap_err();
+    /// assert!(e.to_string().contains("at most 1 levels"), "{e}");
+    /// ```
+    pub const fn with_max_json_depth(mut self, max: usize) -> Self {
+        self.max_json_depth = max;
         self
     }
 }
@@ -298,7 +318,7 @@ impl Codec {
             Codec::Geography => {
                 Scalar::Geography(Geography::parse_limited(input, policy.max_geography_bytes)?)
             }
-            Codec::Json => Scalar::Json(json::parse(input)?),
+            Codec::Json => Scalar::Json(json::parse_limited(input, policy.max_json_depth)?),
             Codec::Interval => Scalar::Interval(Interval::parse(input)?),
             Codec::Range(e) => Scalar::Range(RangeValue::parse(input, e)?),
         })
@@ -321,7 +341,11 @@ impl Codec {
                 scalar::parse_bytes_into(input, max_length, &mut scratch.bytes)?;
                 Ok(Scalar::Bytes(Cow::Borrowed(scratch.bytes.as_slice())))
             }
-            Codec::Json => Ok(Scalar::Json(json::parse_in(input, &mut scratch.json)?)),
+            Codec::Json => Ok(Scalar::Json(json::parse_in(
+                input,
+                &mut scratch.json,
+                policy.max_json_depth,
+            )?)),
             _ => self.parse(input, policy),
         }
     }

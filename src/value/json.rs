@@ -80,13 +80,29 @@ const EXPECTED: &str = "JSON (an object or array, a number, a boolean, or a stri
 /// # Ok::<(), bqcodec::ValueError>(())
 /// ```
 pub fn parse(input: Input<'_>) -> Result<Cow<'_, str>, ValueError> {
+    parse_limited(input, MAX_DEPTH)
+}
+
+/// [`parse`] with at most `max_depth` levels of nesting (at most
+/// [`MAX_DEPTH`]: a larger value is taken as [`MAX_DEPTH`], since BigQuery
+/// refuses deeper JSON). Deeper input is [`ValueError::OutOfRange`]. The walk
+/// takes it from [`Policy::with_max_json_depth`](crate::value::Policy::with_max_json_depth).
+///
+/// ```
+/// use bqcodec::value::{Input, json};
+/// assert!(json::parse_limited(Input::Str("[[1]]"), 2).is_ok());
+/// let e = json::parse_limited(Input::Str("[[[1]]]"), 2).unwrap_err();
+/// assert!(e.to_string().contains("at most 2 levels"), "{e}");
+/// ```
+pub fn parse_limited(input: Input<'_>, max_depth: usize) -> Result<Cow<'_, str>, ValueError> {
+    let max_depth = max_depth.min(MAX_DEPTH);
     let text = match input {
         Input::Bool(true) => return Ok(Cow::Borrowed("true")),
         Input::Bool(false) => return Ok(Cow::Borrowed("false")),
         Input::Number(text) | Input::Str(text) | Input::Raw(text) => text,
         Input::Null => return Err(ValueError::wrong_kind(EXPECTED, input.kind())),
     };
-    let mut scanner = Scanner::new(text, MAX_DEPTH);
+    let mut scanner = Scanner::new(text, max_depth);
     let span = scanner
         .run(&mut Validate)
         .map_err(|e| e.into_value_error(EXPECTED, text))?;
@@ -114,14 +130,16 @@ pub(crate) struct JsonScratch {
 pub(crate) fn parse_in<'a>(
     input: Input<'a>,
     scratch: &'a mut JsonScratch,
+    max_depth: usize,
 ) -> Result<Cow<'a, str>, ValueError> {
+    let max_depth = max_depth.min(MAX_DEPTH);
     let text = match input {
         Input::Bool(true) => return Ok(Cow::Borrowed("true")),
         Input::Bool(false) => return Ok(Cow::Borrowed("false")),
         Input::Number(text) | Input::Str(text) | Input::Raw(text) => text,
         Input::Null => return Err(ValueError::wrong_kind(EXPECTED, input.kind())),
     };
-    if let Some((start, end, compacted)) = lean(text, scratch) {
+    if let Some((start, end, compacted)) = lean(text, scratch, max_depth) {
         if compacted {
             return Ok(Cow::Borrowed(scratch.out.as_str()));
         }
@@ -129,7 +147,7 @@ pub(crate) fn parse_in<'a>(
     }
     let mut scanner = Scanner::with_buffers(
         text,
-        MAX_DEPTH,
+        max_depth,
         std::mem::take(&mut scratch.stack),
         std::mem::take(&mut scratch.keys),
         std::mem::take(&mut scratch.out),
@@ -164,7 +182,8 @@ const LEAN_ARRAY: usize = usize::MAX;
 /// Why: the general scanner serves three callers (validation, compaction,
 /// GeoJSON trees) through a trait and keeps escaped-key bookkeeping; a
 /// column value of a few dozen bytes paid more for that than for reading.
-fn lean(text: &str, scratch: &mut JsonScratch) -> Option<(usize, usize, bool)> {
+fn lean(text: &str, scratch: &mut JsonScratch, max_depth: usize) -> Option<(usize, usize, bool)> {
+    let lean_depth = LEAN_DEPTH.min(max_depth);
     let b = text.as_bytes();
     let stack = &mut scratch.lean_stack;
     let keys = &mut scratch.lean_keys;
@@ -213,7 +232,7 @@ fn lean(text: &str, scratch: &mut JsonScratch) -> Option<(usize, usize, bool)> {
         ws!();
         match *b.get(i)? {
             open @ (b'{' | b'[') => {
-                if stack.len() >= LEAN_DEPTH {
+                if stack.len() >= lean_depth {
                     return None;
                 }
                 i += 1;
@@ -347,7 +366,11 @@ fn lean_number(b: &[u8], mut i: usize) -> Option<usize> {
 /// [`parse_in`], which decides and words the errors. What this accepts and
 /// returns equals what `parse_in` returns for the unescaped text (a proptest
 /// checks).
-pub(crate) fn parse_escaped_in<'s>(raw: &str, scratch: &'s mut JsonScratch) -> Option<&'s str> {
+pub(crate) fn parse_escaped_in<'s>(
+    raw: &str,
+    scratch: &'s mut JsonScratch,
+    max_depth: usize,
+) -> Option<&'s str> {
     let mut out = std::mem::take(&mut scratch.out).into_bytes();
     out.clear();
     let ok = lean_escaped(
@@ -355,6 +378,7 @@ pub(crate) fn parse_escaped_in<'s>(raw: &str, scratch: &'s mut JsonScratch) -> O
         &mut out,
         &mut scratch.lean_stack,
         &mut scratch.lean_keys,
+        LEAN_DEPTH.min(max_depth),
     );
     // `out` holds ASCII tokens and copies of whole runs of `raw` that start
     // and end at ASCII bytes, so it is UTF-8; checked all the same.
@@ -368,6 +392,7 @@ fn lean_escaped(
     out: &mut Vec<u8>,
     stack: &mut Vec<usize>,
     keys: &mut Vec<(usize, usize)>,
+    lean_depth: usize,
 ) -> Option<()> {
     stack.clear();
     keys.clear();
@@ -430,7 +455,7 @@ fn lean_escaped(
         ws!();
         match *b.get(i)? {
             open @ (b'{' | b'[') => {
-                if stack.len() >= LEAN_DEPTH {
+                if stack.len() >= lean_depth {
                     return None;
                 }
                 i += 1;
@@ -1600,7 +1625,7 @@ mod tests {
             for text in [&a, &b, &a] {
                 for input in [Input::Str(text), Input::Raw(text)] {
                     let want = parse(input).map(Cow::into_owned);
-                    let got = parse_in(input, &mut scratch).map(Cow::into_owned);
+                    let got = parse_in(input, &mut scratch, MAX_DEPTH).map(Cow::into_owned);
                     prop_assert_eq!(got, want, "{:?}", text);
                 }
             }
@@ -1617,7 +1642,7 @@ mod tests {
                     if span.inner_whitespace { sc.out.clone() } else { text[span.start..span.end].to_owned() }
                 })
             };
-            if let Some((start, end, compacted)) = lean(&text, &mut scratch) {
+            if let Some((start, end, compacted)) = lean(&text, &mut scratch, MAX_DEPTH) {
                 let got = if compacted { scratch.out.clone() } else { text[start..end].to_owned() };
                 prop_assert_eq!(Ok(got), general, "{:?}", text);
             } else if general.is_ok() {
@@ -1637,7 +1662,7 @@ mod tests {
             let raw = &quoted[1..quoted.len() - 1];
             let want = parse(Input::Str(&text)).map(Cow::into_owned);
             let mut scratch = JsonScratch::default();
-            match parse_escaped_in(raw, &mut scratch) {
+            match parse_escaped_in(raw, &mut scratch, MAX_DEPTH) {
                 Some(got) => prop_assert_eq!(Ok(got.to_owned()), want, "{:?}", raw),
                 // Handing over valid text is allowed only for escapes inside
                 // inner strings (generated values stay under the limits).

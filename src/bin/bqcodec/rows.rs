@@ -242,6 +242,9 @@ fn encode_arrow(
     let mut rows = 0usize;
     let mut bad = 0usize;
     let stderr = std::io::stderr();
+    if args.skip_invalid {
+        return stream_arrow(args, writer, input);
+    }
     let read = for_each_chunk(input, |chunk| {
         let outcome = writer.push_ndjson(chunk);
         rows += outcome.rows;
@@ -254,7 +257,7 @@ fn encode_arrow(
     if let Err(e) = read {
         return fail(format!("{}: cannot read: {e}", args.input));
     }
-    if bad == 0 || args.skip_invalid {
+    if bad == 0 {
         let schema = writer.schema();
         let batches = match writer.finish() {
             Ok(b) => b,
@@ -272,6 +275,93 @@ fn encode_arrow(
         if let Err(e) = written {
             return fail(e);
         }
+    }
+    if bad > 0 {
+        eprintln!("{bad} of {rows} rows rejected");
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `encode --format arrow --skip-invalid`: each batch is written as soon as the
+/// writer cuts it, so memory stays bounded by one batch whatever the input
+/// size. The bytes are those of `ipc_stream` over all batches: the schema
+/// message, one message per batch, the end-of-stream marker.
+fn stream_arrow(
+    args: &EncodeArgs,
+    mut writer: bqcodec::arrow::ArrowWriter<'_>,
+    input: impl Read,
+) -> ExitCode {
+    use bqcodec::arrow::ArrowBatch;
+    use bqcodec::arrow::ipc::{serialize_record_batch, serialize_schema};
+    /// The IPC end-of-stream marker: continuation token, zero length.
+    const EOS: [u8; 8] = [0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0];
+    let schema = writer.schema();
+    let mut out: Option<Box<dyn Write>> = None;
+    let write =
+        |batches: Vec<ArrowBatch>, out: &mut Option<Box<dyn Write>>| -> Result<(), String> {
+            if out.is_none() {
+                let head = serialize_schema(&schema).map_err(|e| format!("arrow: {e}"))?;
+                let mut w = open_output(&args.output)?;
+                w.write_all(&head)
+                    .map_err(|e| format!("{}: cannot write: {e}", args.output))?;
+                *out = Some(w);
+            }
+            let Some(w) = out.as_mut() else {
+                return Ok(());
+            };
+            for b in batches {
+                let bytes = serialize_record_batch(&b.batch).map_err(|e| format!("arrow: {e}"))?;
+                w.write_all(&bytes)
+                    .map_err(|e| format!("{}: cannot write: {e}", args.output))?;
+            }
+            Ok(())
+        };
+    let mut rows = 0usize;
+    let mut bad = 0usize;
+    let mut failure: Option<String> = None;
+    let stderr = std::io::stderr();
+    let read = for_each_chunk(input, |chunk| {
+        let outcome = writer.push_ndjson(chunk);
+        rows += outcome.rows;
+        bad += outcome.errors.len();
+        let mut err = stderr.lock();
+        for e in &outcome.errors {
+            let _ = writeln!(err, "{e}");
+        }
+        if failure.is_none() {
+            let cut = writer.take_batches().map_err(|e| format!("arrow: {e}"));
+            if let Err(e) = cut.and_then(|b| {
+                if b.is_empty() {
+                    Ok(())
+                } else {
+                    write(b, &mut out)
+                }
+            }) {
+                failure = Some(e);
+            }
+        }
+    });
+    if let Err(e) = read {
+        return fail(format!("{}: cannot read: {e}", args.input));
+    }
+    if let Some(e) = failure {
+        return fail(e);
+    }
+    let last = writer
+        .finish_batches()
+        .map_err(|e| format!("arrow: {e}"))
+        .and_then(|b| write(b, &mut out))
+        .and_then(|()| match out.as_mut() {
+            Some(w) => w
+                .write_all(&EOS)
+                .and_then(|()| w.flush())
+                .map_err(|e| format!("{}: cannot write: {e}", args.output)),
+            None => Ok(()),
+        });
+    if let Err(e) = last {
+        return fail(e);
     }
     if bad > 0 {
         eprintln!("{bad} of {rows} rows rejected");
