@@ -195,3 +195,95 @@ fn encode_reports_bad_rows_with_path_and_keeps_good_ones() {
     // One row: its varint length prefix covers the rest exactly.
     assert_eq!(usize::from(bytes[0]), bytes.len() - 1);
 }
+
+/// Without `--skip-invalid`, a bad row means nothing is written — yet the
+/// rows are not held in memory: they stream into a staged file beside the
+/// output, renamed into place only when every row is good and deleted
+/// otherwise. With `--skip-invalid` they stream straight out. Every format.
+#[test]
+fn encode_writes_all_or_nothing_through_a_staged_file() {
+    let dir = std::env::temp_dir().join(format!("bqcodec-cli-staged-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("good.ndjson");
+    let bad = dir.join("bad.ndjson");
+    std::fs::write(
+        &good,
+        "{\"id\": 1, \"tags\": []}\n{\"id\": 3, \"tags\": [\"z\"]}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &bad,
+        "{\"id\": 1, \"tags\": []}\n{\"id\": \"x\", \"tags\": []}\n{\"id\": 3, \"tags\": [\"z\"]}\n",
+    )
+    .unwrap();
+    let schema = "schemas/bench10.schema.json";
+    for format in ["proto", "arrow", "insert-all"] {
+        let out = dir.join(format!("out.{format}"));
+        let run = |input: &std::path::Path, extra: &[&str]| {
+            let mut args = vec![
+                "encode",
+                "--schema",
+                schema,
+                "--format",
+                format,
+                "--input",
+                input.to_str().unwrap(),
+                "--output",
+                out.to_str().unwrap(),
+            ];
+            args.extend_from_slice(extra);
+            bqcodec(&args)
+        };
+        let o = run(&bad, &[]);
+        assert_eq!(o.status.code(), Some(1), "{format}: {}", stderr(&o));
+        assert!(
+            stderr(&o).starts_with("row 1: id: expected INT64"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(!out.exists(), "{format}: written despite a bad row");
+        let o = run(&good, &[]);
+        assert_eq!(o.status.code(), Some(0), "{format}: {}", stderr(&o));
+        let all_good = std::fs::read(&out).unwrap();
+        assert!(!all_good.is_empty());
+        // The same bytes on stdout.
+        let o = bqcodec(&[
+            "encode",
+            "--schema",
+            schema,
+            "--format",
+            format,
+            "--input",
+            good.to_str().unwrap(),
+        ]);
+        assert_eq!(o.stdout, all_good, "{format}: stdout differs from the file");
+        // A bad run leaves an existing output as it was.
+        let o = run(&bad, &[]);
+        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(
+            std::fs::read(&out).unwrap(),
+            all_good,
+            "{format}: overwritten"
+        );
+        // --skip-invalid writes the good rows: the same as the good input.
+        let o = run(&bad, &["--skip-invalid"]);
+        assert_eq!(o.status.code(), Some(1), "{format}: {}", stderr(&o));
+        let skipped = std::fs::read(&out).unwrap();
+        if format == "insert-all" {
+            // insertAll bodies name the rows they hold; row 2 is now input row 2.
+            assert!(!skipped.is_empty());
+        } else {
+            assert_eq!(skipped, all_good, "{format}: --skip-invalid output");
+        }
+        // No staged file is left behind.
+        let left: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".part"))
+            .collect();
+        assert!(left.is_empty(), "{format}: left {left:?}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -12,6 +12,24 @@ use std::fmt;
 pub const MAX_DEPTH: usize = 128;
 
 /// A JSON syntax problem at a byte offset.
+///
+/// # Examples
+///
+/// The row walk reports a syntax problem as [`ValueError::Json`](crate::ValueError::Json),
+/// with the same offset and wording:
+///
+/// ```
+/// use bqcodec::plan::WalkOptions;
+/// use bqcodec::proto::{DescriptorOptions, ProtoWriter};
+/// use bqcodec::ValueError;
+///
+/// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "a", "type": "INT64"}]"#)?;
+/// let w = ProtoWriter::new(&schema, DescriptorOptions::default(), WalkOptions::new())?;
+/// let err = w.encode_json(br#"{"a": 1,}"#, 0).unwrap_err();
+/// assert!(matches!(err.error, ValueError::Json { offset: 8, .. }));
+/// assert_eq!(err.to_string(), "row 0: (row): invalid JSON at byte 8: expected a string");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SyntaxError {

@@ -21,6 +21,22 @@ use crate::schema::{Field, FieldType, Mode, TableSchema};
 use crate::value::{Codec, Policy};
 
 /// What to do with a key that names no column.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::plan::{UnknownKeys, WalkOptions};
+/// use bqcodec::proto::{DescriptorOptions, ProtoWriter};
+///
+/// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "a", "type": "INT64"}]"#)?;
+/// let strict = ProtoWriter::new(&schema, DescriptorOptions::default(), WalkOptions::new())?;
+/// let err = strict.encode_json(br#"{"a": 1, "b": 2}"#, 0).unwrap_err();
+/// assert_eq!(err.to_string(), r#"row 0: b: unknown field "b""#);
+/// let lenient = ProtoWriter::new(&schema, DescriptorOptions::default(),
+///                                WalkOptions::new().with_unknown_keys(UnknownKeys::Ignore))?;
+/// assert_eq!(lenient.encode_json(br#"{"a": 1, "b": {"any": [1]}}"#, 0)?, [0x08, 0x01]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum UnknownKeys {
@@ -32,6 +48,21 @@ pub enum UnknownKeys {
 }
 
 /// How row keys are matched to column names.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::plan::{KeyMatch, WalkOptions};
+/// use bqcodec::proto::{DescriptorOptions, ProtoWriter};
+///
+/// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "UserId", "type": "INT64"}]"#)?;
+/// let exact = ProtoWriter::new(&schema, DescriptorOptions::default(), WalkOptions::new())?;
+/// assert!(exact.encode_json(br#"{"userid": 7}"#, 0).is_err());
+/// let folded = ProtoWriter::new(&schema, DescriptorOptions::default(),
+///                               WalkOptions::new().with_key_match(KeyMatch::CaseInsensitive))?;
+/// assert_eq!(folded.encode_json(br#"{"userid": 7}"#, 0)?, [0x08, 0x07]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum KeyMatch {
@@ -43,6 +74,22 @@ pub enum KeyMatch {
 }
 
 /// Options of the row walk. `Default` is [`WalkOptions::new`].
+///
+/// # Examples
+///
+/// This also shows [`WalkOptions::new`] (the same as `Default`).
+///
+/// ```
+/// use bqcodec::plan::{DEFAULT_MAX_ROW_BYTES, KeyMatch, UnknownKeys, WalkOptions};
+/// use bqcodec::value::{Policy, numeric::Rounding};
+///
+/// let defaults = WalkOptions::new();
+/// assert_eq!(defaults, WalkOptions::default());
+/// assert_eq!((defaults.unknown_keys, defaults.key_match, defaults.cdc), (UnknownKeys::Reject, KeyMatch::Exact, false));
+/// assert_eq!((defaults.max_row_bytes, defaults.max_list_len), (DEFAULT_MAX_ROW_BYTES, usize::MAX));
+/// let o = WalkOptions::new().with_policy(Policy::new().with_rounding(Rounding::HalfEven)).with_max_list_len(100);
+/// assert_eq!((o.policy.rounding, o.max_list_len), (Rounding::HalfEven, 100));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct WalkOptions {
@@ -69,6 +116,15 @@ pub struct WalkOptions {
 
 /// The default [`WalkOptions::max_row_bytes`]: 10,000,000 bytes, the
 /// Storage Write API's AppendRows request limit (and insertAll's row limit).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::plan::{DEFAULT_MAX_ROW_BYTES, WalkOptions};
+///
+/// assert_eq!(DEFAULT_MAX_ROW_BYTES, 10_000_000);
+/// assert_eq!(WalkOptions::new().max_row_bytes, DEFAULT_MAX_ROW_BYTES);
+/// ```
 pub const DEFAULT_MAX_ROW_BYTES: usize = 10_000_000;
 
 impl Default for WalkOptions {
@@ -111,6 +167,20 @@ impl WalkOptions {
 
     /// Sets the most elements one REPEATED field may hold (default: no limit
     /// besides the row size).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::plan::WalkOptions;
+    /// use bqcodec::proto::{DescriptorOptions, ProtoWriter};
+    ///
+    /// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "tags", "type": "STRING", "mode": "REPEATED"}]"#)?;
+    /// let w = ProtoWriter::new(&schema, DescriptorOptions::default(), WalkOptions::new().with_max_list_len(2))?;
+    /// assert!(w.encode_json(br#"{"tags": ["a", "b"]}"#, 0).is_ok());
+    /// let e = w.encode_json(br#"{"tags": ["a", "b", "c"]}"#, 0).unwrap_err();
+    /// assert_eq!(e.to_string(), "row 0: tags[2]: expected at most 2 elements in one REPEATED field, found 3");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub const fn with_max_list_len(mut self, max: usize) -> Self {
         self.max_list_len = max;
         self
@@ -159,6 +229,18 @@ impl WalkOptions {
 
     /// Accepts the CDC pseudo-columns (default: off). The server checks their
     /// values (`UPSERT`/`DELETE`; hex sequence numbers); here they are strings.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::plan::{Plan, WalkOptions};
+    ///
+    /// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "id", "type": "INT64"}]"#)?;
+    /// let plan = Plan::compile(&schema, WalkOptions::new().with_cdc(true))?;
+    /// let names: Vec<&str> = plan.root().fields.iter().map(|f| f.name.as_str()).collect();
+    /// assert_eq!(names, ["id", "_CHANGE_TYPE", "_CHANGE_SEQUENCE_NUMBER"]);
+    /// # Ok::<(), bqcodec::SchemaError>(())
+    /// ```
     pub const fn with_cdc(mut self, cdc: bool) -> Self {
         self.cdc = cdc;
         self
@@ -177,12 +259,36 @@ impl WalkOptions {
     }
 
     /// Sets how keys match column names (default [`KeyMatch::Exact`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::plan::{KeyMatch, WalkOptions};
+    ///
+    /// let o = WalkOptions::new().with_key_match(KeyMatch::CaseInsensitive);
+    /// assert_eq!(o.key_match, KeyMatch::CaseInsensitive);
+    /// ```
     pub const fn with_key_match(mut self, key_match: KeyMatch) -> Self {
         self.key_match = key_match;
         self
     }
 
     /// Sets the value policy (default [`Policy::new`]: reject anything inexact).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::plan::WalkOptions;
+    /// use bqcodec::proto::{DescriptorOptions, ProtoWriter};
+    /// use bqcodec::value::{Policy, numeric::Rounding};
+    ///
+    /// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "n", "type": "NUMERIC"}]"#)?;
+    /// let round = WalkOptions::new().with_policy(Policy::new().with_rounding(Rounding::HalfAwayFromZero));
+    /// let w = ProtoWriter::new(&schema, DescriptorOptions::default(), round)?;
+    /// let row = w.encode_json(br#"{"n": 0.0000000005}"#, 0)?;
+    /// assert_eq!(w.decode(&row)?, r#"{"n":"0.000000001"}"#);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub const fn with_policy(mut self, policy: Policy) -> Self {
         self.policy = policy;
         self
@@ -190,6 +296,25 @@ impl WalkOptions {
 }
 
 /// One compiled field.
+///
+/// # Examples
+///
+/// [`PlanKind`] and [`PlanRecord`] are shown here too.
+///
+/// ```
+/// use bqcodec::plan::{Plan, PlanKind, WalkOptions};
+/// use bqcodec::{Codec, Mode};
+///
+/// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "a", "type": "STRING", "maxLength": 3},
+///     {"name": "r", "type": "RECORD", "mode": "REPEATED", "fields": [{"name": "b", "type": "BOOL"}]}]"#)?;
+/// let plan = Plan::compile(&schema, WalkOptions::new())?;
+/// let [a, r] = &plan.root().fields[..] else { unreachable!() };
+/// assert!(matches!(a.kind, PlanKind::Leaf(Codec::String { max_length: Some(3) })));
+/// let PlanKind::Record(rec) = &r.kind else { unreachable!() };
+/// assert_eq!((r.id, r.index, r.mode), (1, 1, Mode::Repeated));
+/// assert_eq!((rec.fields[0].id, rec.fields[0].index), (2, 0)); // ids are preorder
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PlanField {
@@ -212,6 +337,18 @@ pub struct PlanField {
 }
 
 /// What a field holds.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::plan::{Plan, PlanKind, WalkOptions};
+/// use bqcodec::Codec;
+///
+/// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "d", "type": "DATE"}]"#)?;
+/// let plan = Plan::compile(&schema, WalkOptions::new())?;
+/// assert!(matches!(plan.root().fields[0].kind, PlanKind::Leaf(Codec::Date)));
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum PlanKind {
@@ -222,6 +359,18 @@ pub enum PlanKind {
 }
 
 /// A compiled record: its fields and the key lookup.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::plan::{KeyMatch, Plan, WalkOptions};
+///
+/// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "a", "type": "INT64"}, {"name": "Bee", "type": "INT64"}]"#)?;
+/// let plan = Plan::compile(&schema, WalkOptions::new())?;
+/// assert_eq!(plan.root().fields.len(), 2);
+/// assert_eq!(plan.root().lookup("Bee", KeyMatch::Exact), Some(1));
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct PlanRecord {
@@ -236,6 +385,19 @@ pub struct PlanRecord {
 impl PlanRecord {
     /// The position of the field named `key`, trying position `hint` first
     /// (rows usually list keys in schema order).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::plan::{KeyMatch, Plan, WalkOptions};
+    ///
+    /// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "a", "type": "INT64"}, {"name": "b", "type": "INT64"}]"#)?;
+    /// let plan = Plan::compile(&schema, WalkOptions::new())?;
+    /// assert_eq!(plan.root().lookup_hinted("b", KeyMatch::Exact, 1), Some(1)); // the hint was right
+    /// assert_eq!(plan.root().lookup_hinted("a", KeyMatch::Exact, 1), Some(0)); // falls back to a lookup
+    /// assert_eq!(plan.root().lookup_hinted("c", KeyMatch::Exact, 0), None);
+    /// # Ok::<(), bqcodec::SchemaError>(())
+    /// ```
     #[inline]
     pub fn lookup_hinted(&self, key: &str, key_match: KeyMatch, hint: usize) -> Option<usize> {
         if let Some(f) = self.fields.get(hint)
@@ -247,6 +409,18 @@ impl PlanRecord {
     }
 
     /// The position of the field named `key`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::plan::{KeyMatch, Plan, WalkOptions};
+    ///
+    /// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "a", "type": "INT64"}, {"name": "Bee", "type": "INT64"}]"#)?;
+    /// let root = Plan::compile(&schema, WalkOptions::new())?.root().clone();
+    /// assert_eq!(root.lookup("bee", KeyMatch::Exact), None);
+    /// assert_eq!(root.lookup("bee", KeyMatch::CaseInsensitive), Some(1));
+    /// # Ok::<(), bqcodec::SchemaError>(())
+    /// ```
     #[inline]
     pub fn lookup(&self, key: &str, key_match: KeyMatch) -> Option<usize> {
         // Small records: a linear scan beats hashing.
@@ -276,6 +450,23 @@ impl PlanRecord {
 }
 
 /// A compiled schema: compile once, walk many rows.
+///
+/// # Examples
+///
+/// This also shows [`root`](Self::root), [`field_count`](Self::field_count)
+/// and [`options`](Self::options).
+///
+/// ```
+/// use bqcodec::plan::{Plan, WalkOptions};
+///
+/// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "id", "type": "INT64"},
+///     {"name": "r", "type": "RECORD", "fields": [{"name": "x", "type": "FLOAT64"}]}]"#)?;
+/// let plan = Plan::compile(&schema, WalkOptions::new().with_cdc(true))?;
+/// assert_eq!(plan.root().fields.len(), 4); // id, r, and the two CDC columns
+/// assert_eq!(plan.field_count(), 5); // r.x counts too
+/// assert!(plan.options().cdc);
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Plan {
     root: PlanRecord,
@@ -285,6 +476,21 @@ pub struct Plan {
 
 impl Plan {
     /// Validates `schema` and compiles it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::plan::{Plan, WalkOptions};
+    /// use bqcodec::{Field, FieldType, TableSchema};
+    ///
+    /// let ok = TableSchema::new(vec![Field::new("id", FieldType::Int64)]);
+    /// assert_eq!(Plan::compile(&ok, WalkOptions::new())?.field_count(), 1);
+    /// // The schema is validated first.
+    /// let bad = TableSchema::new(vec![Field::new("id", FieldType::Int64), Field::new("ID", FieldType::Int64)]);
+    /// assert_eq!(Plan::compile(&bad, WalkOptions::new()).unwrap_err().to_string(),
+    ///     r#"ID: duplicate name "ID": sibling 0 is already named "id" (names are compared case-insensitively)"#);
+    /// # Ok::<(), bqcodec::SchemaError>(())
+    /// ```
     pub fn compile(schema: &TableSchema, options: WalkOptions) -> Result<Plan, SchemaError> {
         schema.validate()?;
         let mut next_id = 0;

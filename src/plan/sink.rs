@@ -14,6 +14,41 @@ use crate::value::timestamp::Timestamp;
 /// `null` once for every NULLABLE field the row left out (so columnar sinks
 /// can append), then `end_row` — or `abort_row` when the row turned out bad,
 /// after which the sink must be as it was before `begin_row`.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::plan::{Plan, PlanField, Sink, WalkOptions, Walker};
+/// // Only the required methods: the typed leaves (`leaf_int64`, …) default to `leaf`.
+/// use bqcodec::{Scalar, TableSchema, ValueError};
+///
+/// /// Collects "name=value" for each leaf of each good row.
+/// #[derive(Default)]
+/// struct Texts { row: Vec<String>, rows: Vec<Vec<String>> }
+/// impl Sink for Texts {
+///     fn begin_row(&mut self, _row: usize) { self.row.clear(); }
+///     fn end_row(&mut self) { self.rows.push(std::mem::take(&mut self.row)); }
+///     fn abort_row(&mut self) { self.row.clear(); }
+///     fn leaf(&mut self, f: &PlanField, v: Scalar<'_>) -> Result<(), ValueError> {
+///         Ok(self.row.push(format!("{}={v}", f.name)))
+///     }
+///     fn null(&mut self, f: &PlanField) { self.row.push(format!("{}=NULL", f.name)); }
+///     fn begin_record(&mut self, _: &PlanField) {}
+///     fn end_record(&mut self, _: &PlanField) {}
+///     fn begin_list(&mut self, _: &PlanField) {}
+///     fn end_list(&mut self, _: &PlanField) {}
+/// }
+///
+/// let schema = TableSchema::from_json(r#"[{"name": "d", "type": "DATE"}, {"name": "n", "type": "NUMERIC"}]"#)?;
+/// let plan = Plan::compile(&schema, WalkOptions::new())?;
+/// let mut sink = Texts::default();
+/// let rows = b"{\"n\": 1.50, \"d\": \"2024-1-2\"}\n{\"d\": 5}\n{\"n\": true}\n";
+/// let outcome = Walker::new(&plan).walk_ndjson(rows, 0, &mut sink);
+/// // Keys in input order, then NULL for each absent NULLABLE field; the bad row 2 left nothing.
+/// assert_eq!(sink.rows, [vec!["n=1.5", "d=2024-01-02"], vec!["d=1970-01-06", "n=NULL"]]);
+/// assert_eq!((outcome.written, outcome.errors[0].row), (2, 2));
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 pub trait Sink {
     /// Row `row` (the caller's input index) starts.
     fn begin_row(&mut self, row: usize);

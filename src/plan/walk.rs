@@ -81,6 +81,21 @@ impl From<ValueError> for WalkError {
 }
 
 /// The result of walking many rows.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::plan::WalkOptions;
+/// use bqcodec::proto::{DescriptorOptions, ProtoWriter};
+///
+/// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "b", "type": "BOOL"}]"#)?;
+/// let w = ProtoWriter::new(&schema, DescriptorOptions::default(), WalkOptions::new())?;
+/// let (rows, outcome) = w.encode_ndjson(b"{\"b\": true}\n\n{\"b\": 2}\n{}\n", 100);
+/// assert_eq!((outcome.rows, outcome.written), (3, 2)); // the blank line is not a row
+/// assert_eq!(outcome.errors[0].row, 101);
+/// assert_eq!((rows.input_row(0), rows.input_row(1)), (Some(100), Some(102)));
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 #[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct RowOutcome {
@@ -93,6 +108,27 @@ pub struct RowOutcome {
 }
 
 /// Walks rows of one plan, reusing its scratch space between rows.
+///
+/// # Examples
+///
+/// This also shows [`new`](Self::new) and [`plan`](Self::plan); the sink here
+/// is the proto writer's ([`ProtoSink`](crate::proto::wire::ProtoSink)).
+///
+/// ```
+/// use bqcodec::plan::{WalkOptions, Walker};
+/// use bqcodec::proto::{DescriptorOptions, ProtoWriter, wire::ProtoSink};
+///
+/// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "id", "type": "INT64"}]"#)?;
+/// let writer = ProtoWriter::new(&schema, DescriptorOptions::default(), WalkOptions::new())?;
+/// let mut walker = Walker::new(writer.plan());
+/// assert_eq!(walker.plan().field_count(), 1);
+/// let mut sink = ProtoSink::new(writer.encoder());
+/// walker.walk_json(br#"{"id": 150}"#, 0, &mut sink)?;
+/// walker.walk_json(br#"{"id": "-1"}"#, 1, &mut sink)?;
+/// assert_eq!(sink.rows().row(0), Some(&[0x08, 0x96, 0x01][..]));
+/// assert_eq!(sink.rows().row(1).map(<[u8]>::len), Some(11)); // -1 is a 10-byte varint
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Walker<'p> {
     plan: &'p Plan,
     scratch: Vec<String>,
@@ -123,6 +159,24 @@ impl<'p> Walker<'p> {
 
     /// Walks one row given as the JSON text of an object. On error the sink
     /// has seen `abort_row`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::plan::{WalkOptions, Walker};
+    /// use bqcodec::proto::{DescriptorOptions, ProtoWriter, wire::ProtoSink};
+    ///
+    /// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "id", "type": "INT64", "mode": "REQUIRED"}]"#)?;
+    /// let writer = ProtoWriter::new(&schema, DescriptorOptions::default(), WalkOptions::new())?;
+    /// let mut sink = ProtoSink::new(writer.encoder());
+    /// let mut walker = Walker::new(writer.plan());
+    /// let err = walker.walk_json(br#"{}"#, 4, &mut sink).unwrap_err();
+    /// assert_eq!(err.to_string(), "row 4: id: expected a value for a REQUIRED field, found no key");
+    /// let err = walker.walk_json(br#"{"id": 1} {"#, 5, &mut sink).unwrap_err();
+    /// assert_eq!(err.to_string(), "row 5: (row): invalid JSON at byte 10: expected the end of the row");
+    /// assert!(sink.rows().is_empty()); // both rows were aborted
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn walk_json<S: Sink>(
         &mut self,
         row_json: &[u8],
@@ -151,6 +205,22 @@ impl<'p> Walker<'p> {
     /// Walks NDJSON: one JSON object per line; blank lines are skipped and
     /// not counted. Row indices start at `first_row`. A bad row is reported
     /// and the walk goes on with the next line.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::plan::{WalkOptions, Walker};
+    /// use bqcodec::proto::{DescriptorOptions, ProtoWriter, wire::ProtoSink};
+    ///
+    /// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "s", "type": "STRING"}]"#)?;
+    /// let writer = ProtoWriter::new(&schema, DescriptorOptions::default(), WalkOptions::new())?;
+    /// let mut sink = ProtoSink::new(writer.encoder());
+    /// let outcome = Walker::new(writer.plan()).walk_ndjson(b"{\"s\": \"a\"}\n{\"s\": 1}\n{\"s\": \"b\"}", 0, &mut sink);
+    /// assert_eq!((outcome.rows, outcome.written), (3, 2)); // the bad row does not stop the walk
+    /// assert_eq!(outcome.errors[0].to_string(), "row 1: s: expected STRING (a JSON string), found a number");
+    /// assert_eq!(sink.rows().row(1), Some(&b"\x0a\x01b"[..]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn walk_ndjson<S: Sink>(
         &mut self,
         ndjson: &[u8],
@@ -196,6 +266,24 @@ impl<'p> Walker<'p> {
     /// Walks one `serde_json::Value` row (serialized first; the general path).
     /// A `Value` holds numbers as `i64`/`u64`/`f64`, so digits a NUMERIC
     /// needs may already be gone; the JSON-bytes entry points keep them.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::plan::{WalkOptions, Walker};
+    /// use bqcodec::proto::{DescriptorOptions, ProtoWriter, wire::ProtoSink};
+    /// use serde_json::json;
+    ///
+    /// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "n", "type": "NUMERIC"}]"#)?;
+    /// let writer = ProtoWriter::new(&schema, DescriptorOptions::default(), WalkOptions::new())?;
+    /// let mut sink = ProtoSink::new(writer.encoder());
+    /// let mut walker = Walker::new(writer.plan());
+    /// // 38 digits survive only as a string: a Value holds numbers as f64.
+    /// walker.walk_value(&json!({"n": "12345678901234567890.123456789"}), 0, &mut sink)?;
+    /// assert_eq!(writer.decode(sink.rows().row(0).unwrap_or_default())?, r#"{"n":"12345678901234567890.123456789"}"#);
+    /// assert!(walker.walk_value(&json!([1]), 1, &mut sink).is_err()); // a row is an object
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn walk_value<S: Sink>(
         &mut self,
         row_value: &serde_json::Value,
@@ -207,6 +295,23 @@ impl<'p> Walker<'p> {
 
     /// Walks one typed Rust row (anything `serde::Serialize` that serializes
     /// as a JSON object).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::plan::{WalkOptions, Walker};
+    /// use bqcodec::proto::{DescriptorOptions, ProtoWriter, wire::ProtoSink};
+    ///
+    /// #[derive(serde::Serialize)]
+    /// struct Order<'a> { id: i64, day: &'a str }
+    ///
+    /// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "id", "type": "INT64"}, {"name": "day", "type": "DATE"}]"#)?;
+    /// let writer = ProtoWriter::new(&schema, DescriptorOptions::default(), WalkOptions::new())?;
+    /// let mut sink = ProtoSink::new(writer.encoder());
+    /// Walker::new(writer.plan()).walk_serialize(&Order { id: 1, day: "1970-01-02" }, 0, &mut sink)?;
+    /// assert_eq!(sink.rows().row(0), Some(&[0x08, 0x01, 0x10, 0x01][..])); // DATE as int32 days
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn walk_serialize<S: Sink, T: serde::Serialize + ?Sized>(
         &mut self,
         row_value: &T,

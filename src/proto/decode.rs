@@ -21,6 +21,20 @@ use crate::value::timestamp::Timestamp;
 use crate::value::{Codec, Input, Policy, Scalar};
 
 /// A row that does not decode: where, and what is wrong.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::plan::WalkOptions;
+/// use bqcodec::proto::{DescriptorOptions, ProtoWriter};
+///
+/// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "id", "type": "INT64", "mode": "REQUIRED"}]"#)?;
+/// let w = ProtoWriter::new(&schema, DescriptorOptions::default(), WalkOptions::new())?;
+/// let err = w.decode(&[0x08]).unwrap_err(); // a key with no value after it
+/// assert_eq!(err.to_string(), "id: expected a complete varint, found something else on the wire");
+/// assert_eq!(w.decode(&[]).unwrap_err().to_string(), "id: expected a value for a REQUIRED field, found no field");
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{path}: {error}")]
 #[non_exhaustive]
@@ -113,6 +127,23 @@ enum Node {
 
 /// Decodes one row of `proto`'s message into canonical JSON (keys in schema
 /// order; NULL as `null`, an empty REPEATED field as `[]`).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::plan::{Plan, WalkOptions};
+/// use bqcodec::proto::{DescriptorOptions, ProtoSchema, decode::decode_row};
+///
+/// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "d", "type": "DATE"}, {"name": "n", "type": "NUMERIC"},
+///     {"name": "tags", "type": "STRING", "mode": "REPEATED"}]"#)?;
+/// let plan = Plan::compile(&schema, WalkOptions::new())?;
+/// let proto = ProtoSchema::build(&schema, &DescriptorOptions::default())?;
+/// // d = 1 (days), n = 10^9 as BigDecimal bytes (that is 1); tags absent.
+/// let row = [0x08, 0x01, 0x12, 0x04, 0x00, 0xca, 0x9a, 0x3b];
+/// assert_eq!(decode_row(&plan, &proto, &row)?, r#"{"d":"1970-01-02","n":"1","tags":[]}"#);
+/// assert_eq!(decode_row(&plan, &proto, &[])?, r#"{"d":null,"n":null,"tags":[]}"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn decode_row(plan: &Plan, proto: &ProtoSchema, row: &[u8]) -> Result<String, DecodeError> {
     let node = message(plan.root(), proto.layout(), row).map_err(|e| {
         let mut path = FieldPath::root();

@@ -54,20 +54,88 @@ use crate::schema::{Field, FieldType, Mode, RangeElementType, TableSchema};
 /// The field number of the Storage Write API's `column_name` extension of
 /// `google.protobuf.FieldOptions` (a `string`), from
 /// `google/cloud/bigquery/storage/v1/annotations.proto`.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::proto::{COLUMN_NAME_EXTENSION_NUMBER, DescriptorOptions, ProtoSchema};
+/// use bqcodec::{Field, FieldType, TableSchema};
+///
+/// let schema = TableSchema::new(vec![Field::new("unit price", FieldType::Float64)]);
+/// let proto = ProtoSchema::build(&schema, &DescriptorOptions::default())?;
+/// // The option travels as field 454943157 (length-delimited) of FieldOptions.
+/// let key = (u64::from(COLUMN_NAME_EXTENSION_NUMBER) << 3) | 2;
+/// let mut varint = Vec::new();
+/// bqcodec::proto::wire::put_varint(&mut varint, key);
+/// assert!(proto.descriptor_proto_bytes().windows(varint.len()).any(|w| w == varint));
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 pub const COLUMN_NAME_EXTENSION_NUMBER: u32 = 454_943_157;
 
 /// The full name of the `column_name` field option.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::proto::{COLUMN_NAME_EXTENSION, DescriptorOptions, ProtoSchema};
+/// use bqcodec::{Field, FieldType, TableSchema};
+///
+/// let schema = TableSchema::new(vec![Field::new("unit price", FieldType::Float64)]);
+/// let text = ProtoSchema::build(&schema, &DescriptorOptions::default())?.to_proto_text();
+/// assert!(text.contains(&format!(r#"[({COLUMN_NAME_EXTENSION}) = "unit price"]"#)));
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 pub const COLUMN_NAME_EXTENSION: &str = "google.cloud.bigquery.storage.v1.column_name";
 
 /// The deepest RECORD nesting BigQuery allows (a top-level RECORD is level 1).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::proto::{DescriptorOptions, MAX_RECORD_DEPTH, ProtoSchema};
+/// use bqcodec::{Field, FieldType, TableSchema};
+///
+/// let nest = |depth: usize| (1..depth).fold(Field::record("r", vec![Field::new("x", FieldType::Bool)]),
+///                                           |inner, _| Field::record("r", vec![inner]));
+/// let build = |depth| ProtoSchema::build(&TableSchema::new(vec![nest(depth)]), &DescriptorOptions::default());
+/// assert!(build(MAX_RECORD_DEPTH).is_ok());
+/// assert!(build(MAX_RECORD_DEPTH + 1).is_err());
+/// ```
 pub const MAX_RECORD_DEPTH: usize = 15;
 
 /// The most fields one message may have: field numbers 19000 to 19999 are
 /// reserved by protobuf. BigQuery's own limit of 10,000 columns per table
 /// keeps every valid schema well below it.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::proto::MAX_FIELDS_PER_MESSAGE;
+///
+/// // Field numbers 19000..=19999 are reserved by protobuf; fields are numbered from 1.
+/// assert_eq!(MAX_FIELDS_PER_MESSAGE, 19_000 - 1);
+/// ```
 pub const MAX_FIELDS_PER_MESSAGE: usize = 18_999;
 
 /// Which proto types stand for the BigQuery types that accept more than one.
+///
+/// # Examples
+///
+/// This also shows [`as_str`](Self::as_str).
+///
+/// ```
+/// use bqcodec::proto::{DescriptorOptions, Profile, ProtoKind, ProtoSchema};
+///
+/// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "n", "type": "NUMERIC"}, {"name": "t", "type": "TIME"}]"#)?;
+/// let kinds = |profile| -> Result<Vec<ProtoKind>, bqcodec::SchemaError> {
+///     let proto = ProtoSchema::build(&schema, &DescriptorOptions::default().with_profile(profile))?;
+///     Ok(proto.layout().fields().iter().map(|f| f.kind).collect())
+/// };
+/// assert_eq!(kinds(Profile::Exact)?, [ProtoKind::Bytes, ProtoKind::Int64]); // BigDecimal, packed micros
+/// assert_eq!(kinds(Profile::Text)?, [ProtoKind::String, ProtoKind::String]); // literals
+/// assert_eq!((Profile::default(), Profile::Text.as_str()), (Profile::Exact, "text"));
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum Profile {
@@ -126,6 +194,14 @@ impl Default for DescriptorOptions {
 
 impl DescriptorOptions {
     /// The type profile. Default: [`Profile::Exact`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::proto::{DescriptorOptions, Profile};
+    ///
+    /// assert_eq!(DescriptorOptions::default().with_profile(Profile::Text).profile, Profile::Text);
+    /// ```
     pub fn with_profile(mut self, profile: Profile) -> Self {
         self.profile = profile;
         self
@@ -136,6 +212,21 @@ impl DescriptorOptions {
     /// define them: `UPSERT`/`DELETE`, and up to four `/`-separated hex
     /// sections) to the root message. A schema with a column of either name
     /// (compared case-insensitively) is then rejected. Default: `false`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::proto::{CdcColumn, DescriptorOptions, ProtoSchema};
+    ///
+    /// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "id", "type": "INT64"}]"#)?;
+    /// let proto = ProtoSchema::build(&schema, &DescriptorOptions::default().with_cdc(true))?;
+    /// let last = &proto.layout().fields()[2];
+    /// assert_eq!((last.name.as_str(), last.number, last.cdc), ("_CHANGE_SEQUENCE_NUMBER", 3, Some(CdcColumn::ChangeSequenceNumber)));
+    /// // (Schema validation already refuses the name: it starts with a reserved prefix.)
+    /// let clash = bqcodec::TableSchema::new(vec![bqcodec::Field::new("_change_type", bqcodec::FieldType::String)]);
+    /// assert!(ProtoSchema::build(&clash, &DescriptorOptions::default().with_cdc(true)).is_err());
+    /// # Ok::<(), bqcodec::SchemaError>(())
+    /// ```
     pub fn with_cdc(mut self, cdc: bool) -> Self {
         self.cdc = cdc;
         self
@@ -143,6 +234,19 @@ impl DescriptorOptions {
 
     /// The file's package: identifiers joined by `.`; anything else is
     /// rejected by [`ProtoSchema::build`]. Default: `"bqcodec"`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::proto::{DescriptorOptions, ProtoSchema};
+    ///
+    /// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "id", "type": "INT64"}]"#)?;
+    /// let proto = ProtoSchema::build(&schema, &DescriptorOptions::default().with_package("acme.orders"))?;
+    /// assert_eq!(proto.layout().full_name(), "acme.orders.Row");
+    /// assert_eq!(ProtoSchema::build(&schema, &DescriptorOptions::default().with_package("acme..x")).unwrap_err().to_string(),
+    ///     r#"(schema): expected a proto package (identifiers joined by '.'), found "acme..x""#);
+    /// # Ok::<(), bqcodec::SchemaError>(())
+    /// ```
     pub fn with_package(mut self, package: impl Into<String>) -> Self {
         self.package = package.into();
         self
@@ -150,6 +254,18 @@ impl DescriptorOptions {
 
     /// The root message's name: an identifier; anything else is rejected by
     /// [`ProtoSchema::build`]. Default: `"Row"`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::proto::{DescriptorOptions, ProtoSchema};
+    ///
+    /// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "id", "type": "INT64"}]"#)?;
+    /// let proto = ProtoSchema::build(&schema, &DescriptorOptions::default().with_message_name("Order"))?;
+    /// assert_eq!(proto.descriptor_proto().name(), "Order");
+    /// assert!(ProtoSchema::build(&schema, &DescriptorOptions::default().with_message_name("1Order")).is_err());
+    /// # Ok::<(), bqcodec::SchemaError>(())
+    /// ```
     pub fn with_message_name(mut self, name: impl Into<String>) -> Self {
         self.message_name = name.into();
         self
@@ -157,6 +273,21 @@ impl DescriptorOptions {
 }
 
 /// A proto field type this crate emits.
+///
+/// # Examples
+///
+/// This also shows [`wire_type`](Self::wire_type),
+/// [`is_packable`](Self::is_packable) and [`as_str`](Self::as_str).
+///
+/// ```
+/// use bqcodec::proto::{ProtoKind, WireType};
+///
+/// assert_eq!(ProtoKind::Int32.wire_type(), WireType::Varint);
+/// assert_eq!(ProtoKind::Double.wire_type(), WireType::Fixed64);
+/// assert!(ProtoKind::Bool.is_packable());
+/// assert!(!ProtoKind::String.is_packable());
+/// assert_eq!(ProtoKind::Bytes.as_str(), "bytes");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ProtoKind {
@@ -219,6 +350,16 @@ impl ProtoKind {
 }
 
 /// A protobuf wire type.
+///
+/// # Examples
+///
+/// This also shows [`code`](Self::code).
+///
+/// ```
+/// use bqcodec::proto::WireType;
+///
+/// assert_eq!([WireType::Varint, WireType::Fixed64, WireType::LengthDelimited].map(WireType::code), [0, 1, 2]);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WireType {
@@ -242,6 +383,26 @@ impl WireType {
 }
 
 /// A proto2 field label.
+///
+/// # Examples
+///
+/// This also shows [`as_str`](Self::as_str). A REQUIRED column with a default
+/// value expression is `optional`, so a row may leave it out and the server
+/// fills it in.
+///
+/// ```
+/// use bqcodec::proto::{DescriptorOptions, Label, ProtoSchema};
+///
+/// let schema = bqcodec::TableSchema::from_json(r#"[
+///     {"name": "id", "type": "INT64", "mode": "REQUIRED"},
+///     {"name": "at", "type": "TIMESTAMP", "mode": "REQUIRED", "defaultValueExpression": "CURRENT_TIMESTAMP()"},
+///     {"name": "tags", "type": "STRING", "mode": "REPEATED"}]"#)?;
+/// let proto = ProtoSchema::build(&schema, &DescriptorOptions::default())?;
+/// let labels: Vec<Label> = proto.layout().fields().iter().map(|f| f.label).collect();
+/// assert_eq!(labels, [Label::Required, Label::Optional, Label::Repeated]);
+/// assert_eq!(Label::Optional.as_str(), "optional");
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Label {
     /// `optional`: NULLABLE, or REQUIRED with a default value.
@@ -273,6 +434,21 @@ impl Label {
 }
 
 /// A change-data-capture pseudo-column of the root message.
+///
+/// # Examples
+///
+/// This also shows [`name`](Self::name).
+///
+/// ```
+/// use bqcodec::proto::{CdcColumn, DescriptorOptions, ProtoSchema};
+///
+/// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "id", "type": "INT64"}]"#)?;
+/// let proto = ProtoSchema::build(&schema, &DescriptorOptions::default().with_cdc(true))?;
+/// let change = proto.layout().field_by_column("_CHANGE_TYPE").and_then(|f| f.cdc);
+/// assert_eq!(change, Some(CdcColumn::ChangeType));
+/// assert_eq!(CdcColumn::ChangeSequenceNumber.name(), "_CHANGE_SEQUENCE_NUMBER");
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CdcColumn {
@@ -295,6 +471,24 @@ impl CdcColumn {
 }
 
 /// One message of the compiled layout: the root, a RECORD, or a RANGE.
+///
+/// # Examples
+///
+/// This also shows [`name`](Self::name), [`full_name`](Self::full_name) and
+/// [`fields`](Self::fields).
+///
+/// ```
+/// use bqcodec::proto::{DescriptorOptions, ProtoSchema};
+///
+/// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "line_items", "type": "RECORD",
+///     "fields": [{"name": "sku", "type": "STRING"}]}]"#)?;
+/// let proto = ProtoSchema::build(&schema, &DescriptorOptions::default())?;
+/// let root = proto.layout();
+/// assert_eq!((root.name(), root.full_name()), ("Row", "bqcodec.Row"));
+/// let items = root.fields()[0].nested.as_ref().map(|m| (m.name(), m.full_name(), m.fields().len()));
+/// assert_eq!(items, Some(("LineItems", "bqcodec.Row.LineItems", 1)));
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct MessageLayout {
     name: String,
@@ -338,12 +532,38 @@ impl MessageLayout {
 
     /// The field for a BigQuery column name, compared case-insensitively (by
     /// Unicode lower case), as BigQuery compares column names.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::proto::{DescriptorOptions, ProtoSchema};
+    ///
+    /// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "Unit Price", "type": "FLOAT64"}]"#)?;
+    /// let proto = ProtoSchema::build(&schema, &DescriptorOptions::default())?;
+    /// let f = proto.layout().field_by_column("unit price").map(|f| f.name.as_str());
+    /// assert_eq!(f, Some("col_Unit_Price")); // found case-insensitively, as BigQuery matches columns
+    /// assert!(proto.layout().field_by_column("col_Unit_Price").is_none()); // a column name, not a proto name
+    /// # Ok::<(), bqcodec::SchemaError>(())
+    /// ```
     pub fn field_by_column(&self, column: &str) -> Option<&FieldLayout> {
         let i = *self.by_column.get(&column.to_lowercase())?;
         self.fields.get(i)
     }
 
     /// The field with field number `number`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::proto::{DescriptorOptions, ProtoSchema};
+    ///
+    /// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "a", "type": "INT64"}, {"name": "b", "type": "DATE"}]"#)?;
+    /// let proto = ProtoSchema::build(&schema, &DescriptorOptions::default())?;
+    /// assert_eq!(proto.layout().field_by_number(2).map(|f| f.column_name.as_str()), Some("b"));
+    /// assert!(proto.layout().field_by_number(0).is_none());
+    /// assert!(proto.layout().field_by_number(3).is_none());
+    /// # Ok::<(), bqcodec::SchemaError>(())
+    /// ```
     pub fn field_by_number(&self, number: u32) -> Option<&FieldLayout> {
         let i = usize::try_from(number).ok()?.checked_sub(1)?;
         self.fields.get(i)
@@ -357,6 +577,26 @@ impl MessageLayout {
 /// the value encoding: e.g. (`Timestamp`, `Int64`) is microseconds, while
 /// (`Timestamp`, `String`) is a picosecond-precision literal; (`Numeric`,
 /// `Bytes`) is the BigDecimal encoding, (`Numeric`, `String`) a literal.
+///
+/// # Examples
+///
+/// This also shows [`has_column_name_option`](Self::has_column_name_option),
+/// [`wire_type`](Self::wire_type) and [`key`](Self::key).
+///
+/// ```
+/// use bqcodec::proto::{DescriptorOptions, ProtoKind, ProtoSchema, WireType};
+///
+/// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "id", "type": "INT64"},
+///     {"name": "scores", "type": "FLOAT64", "mode": "REPEATED"}, {"name": "2nd", "type": "STRING"}]"#)?;
+/// let proto = ProtoSchema::build(&schema, &DescriptorOptions::default())?;
+/// let [id, scores, second] = proto.layout().fields() else { unreachable!() };
+/// assert_eq!((id.kind, id.wire_type(), id.key()), (ProtoKind::Int64, WireType::Varint, 0x08));
+/// assert!(scores.packed);
+/// assert_eq!((scores.wire_type(), scores.key()), (WireType::LengthDelimited, 0x12)); // one packed run
+/// assert_eq!((second.name.as_str(), second.has_column_name_option()), ("col_2nd", true));
+/// assert!(!id.has_column_name_option());
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FieldLayout {
@@ -418,6 +658,30 @@ pub(crate) struct NestedType {
 }
 
 /// A table schema compiled to a proto2 descriptor for the Storage Write API.
+///
+/// # Examples
+///
+/// This also shows [`options`](Self::options) and [`layout`](Self::layout).
+///
+/// ```
+/// use bqcodec::proto::{DescriptorOptions, Profile, ProtoSchema};
+///
+/// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "d", "type": "DATE", "mode": "REQUIRED"}]"#)?;
+/// let proto = ProtoSchema::build(&schema, &DescriptorOptions::default())?;
+/// assert_eq!(proto.options().profile, Profile::Exact);
+/// assert_eq!(proto.layout().fields()[0].name, "d");
+/// assert_eq!(proto.to_proto_text(), "\
+/// // Generated by bqcodec from a BigQuery table schema (profile: exact).
+/// syntax = \"proto2\";
+///
+/// package bqcodec;
+///
+/// message Row {
+///   required int32 d = 1;  // DATE: days since 1970-01-01
+/// }
+/// ");
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct ProtoSchema {
     options: DescriptorOptions,
@@ -443,6 +707,22 @@ impl ProtoSchema {
     /// column named like a pseudo-column; and an invalid package or message
     /// name in `options`. Any other name is accepted (see the `names`
     /// module for how it becomes a proto name).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::proto::{DescriptorOptions, ProtoKind, ProtoSchema};
+    /// use bqcodec::TableSchema;
+    ///
+    /// // Flexible column names get placeholders, made unique within the message.
+    /// let schema = TableSchema::from_json(r#"[{"name": "a-b", "type": "STRING"}, {"name": "a b", "type": "STRING"},
+    ///                                         {"name": "ts", "type": "TIMESTAMP", "timestampPrecision": 12}]"#)?;
+    /// let proto = ProtoSchema::build(&schema, &DescriptorOptions::default())?;
+    /// let names: Vec<&str> = proto.layout().fields().iter().map(|f| f.name.as_str()).collect();
+    /// assert_eq!(names, ["col_a_b", "col_a_b_2", "ts"]);
+    /// assert_eq!(proto.layout().fields()[2].kind, ProtoKind::String); // picosecond literal
+    /// # Ok::<(), bqcodec::SchemaError>(())
+    /// ```
     pub fn build(
         schema: &TableSchema,
         options: &DescriptorOptions,
@@ -550,6 +830,19 @@ impl ProtoSchema {
     /// prost-types' `FieldOptions` has no room for extensions, so this value
     /// **lacks the `column_name` options**: send
     /// [`descriptor_proto_bytes`](Self::descriptor_proto_bytes) instead.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::proto::{DescriptorOptions, ProtoSchema};
+    ///
+    /// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "id", "type": "INT64", "mode": "REQUIRED"}]"#)?;
+    /// let proto = ProtoSchema::build(&schema, &DescriptorOptions::default())?;
+    /// let root = proto.descriptor_proto();
+    /// assert_eq!((root.name(), root.field[0].name(), root.field[0].number()), ("Row", "id", 1));
+    /// assert_eq!(root.field[0].label(), prost_types::field_descriptor_proto::Label::Required);
+    /// # Ok::<(), bqcodec::SchemaError>(())
+    /// ```
     pub fn descriptor_proto(&self) -> &prost_types::DescriptorProto {
         &self.root
     }
@@ -558,12 +851,39 @@ impl ProtoSchema {
     /// the bytes for the Storage Write API's `ProtoSchema.proto_descriptor`
     /// (a message field is written as its encoded bytes, so a transport may
     /// carry this as `bytes`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::proto::{DescriptorOptions, ProtoSchema};
+    /// use prost::Message;
+    ///
+    /// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "id", "type": "INT64"}]"#)?;
+    /// let proto = ProtoSchema::build(&schema, &DescriptorOptions::default())?;
+    /// let bytes = proto.descriptor_proto_bytes();
+    /// let decoded = prost_types::DescriptorProto::decode(bytes).map_err(|e| e.to_string());
+    /// assert_eq!(decoded.as_ref(), Ok(proto.descriptor_proto()));
+    /// # Ok::<(), bqcodec::SchemaError>(())
+    /// ```
     pub fn descriptor_proto_bytes(&self) -> &[u8] {
         &self.descriptor_bytes
     }
 
     /// The file as a prost-types value (lacking the `column_name` options,
     /// as [`descriptor_proto`](Self::descriptor_proto) explains).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::proto::{DescriptorOptions, ProtoSchema};
+    ///
+    /// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "id", "type": "INT64"}]"#)?;
+    /// let proto = ProtoSchema::build(&schema, &DescriptorOptions::default().with_package("acme.v1"))?;
+    /// let file = proto.file_descriptor_proto();
+    /// assert_eq!((file.name(), file.package(), file.syntax()), ("acme/v1/Row.proto", "acme.v1", "proto2"));
+    /// assert!(file.dependency.is_empty()); // self-contained: no imports
+    /// # Ok::<(), bqcodec::SchemaError>(())
+    /// ```
     pub fn file_descriptor_proto(&self) -> &prost_types::FileDescriptorProto {
         &self.file
     }
@@ -571,6 +891,17 @@ impl ProtoSchema {
     /// The file descriptor set as a prost-types value (lacking the
     /// `column_name` options, as [`descriptor_proto`](Self::descriptor_proto)
     /// explains).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::proto::{DescriptorOptions, ProtoSchema};
+    ///
+    /// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "id", "type": "INT64"}]"#)?;
+    /// let proto = ProtoSchema::build(&schema, &DescriptorOptions::default())?;
+    /// assert_eq!(proto.file_descriptor_set().file, [proto.file_descriptor_proto().clone()]);
+    /// # Ok::<(), bqcodec::SchemaError>(())
+    /// ```
     pub fn file_descriptor_set(&self) -> &prost_types::FileDescriptorSet {
         &self.file_set
     }
@@ -578,6 +909,19 @@ impl ProtoSchema {
     /// The encoded `FileDescriptorSet`, `column_name` options included, as
     /// `protoc --descriptor_set_out` would write it. It loads unchanged into
     /// prost-reflect and Python's `protobuf`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::proto::{DescriptorOptions, ProtoSchema, column_name_option};
+    ///
+    /// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "first name", "type": "STRING"}]"#)?;
+    /// let proto = ProtoSchema::build(&schema, &DescriptorOptions::default())?;
+    /// let pool = prost_reflect::DescriptorPool::decode(proto.file_descriptor_set_bytes()).map_err(|e| e.to_string());
+    /// let field = pool.ok().and_then(|p| p.get_message_by_name("bqcodec.Row")).and_then(|m| m.get_field(1));
+    /// assert_eq!(field.and_then(|f| column_name_option(&f)).as_deref(), Some("first name"));
+    /// # Ok::<(), bqcodec::SchemaError>(())
+    /// ```
     pub fn file_descriptor_set_bytes(&self) -> &[u8] {
         &self.set_bytes
     }
@@ -585,11 +929,37 @@ impl ProtoSchema {
     /// The root message in a prost-reflect pool built from
     /// [`file_descriptor_set_bytes`](Self::file_descriptor_set_bytes), so its
     /// fields' options keep `column_name` (read it with [`column_name_option`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::proto::{DescriptorOptions, ProtoSchema};
+    ///
+    /// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "id", "type": "INT64"}]"#)?;
+    /// let proto = ProtoSchema::build(&schema, &DescriptorOptions::default())?;
+    /// let message = proto.message_descriptor();
+    /// assert_eq!(message.full_name(), "bqcodec.Row");
+    /// assert_eq!(message.get_field_by_name("id").map(|f| f.number()), Some(1));
+    /// # Ok::<(), bqcodec::SchemaError>(())
+    /// ```
     pub fn message_descriptor(&self) -> &MessageDescriptor {
         &self.message
     }
 
     /// The descriptor as `.proto` text (see the `render` module).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::proto::{DescriptorOptions, ProtoSchema};
+    ///
+    /// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "when", "type": "DATETIME"},
+    ///     {"name": "n", "type": "INT64", "mode": "REPEATED"}]"#)?;
+    /// let text = ProtoSchema::build(&schema, &DescriptorOptions::default())?.to_proto_text();
+    /// assert!(text.contains("  optional int64 when = 1;  // DATETIME: CivilTime packed micros\n"));
+    /// assert!(text.contains("  repeated int64 n = 2 [packed = true];  // INT64\n"));
+    /// # Ok::<(), bqcodec::SchemaError>(())
+    /// ```
     pub fn to_proto_text(&self) -> String {
         super::render::render(self)
     }
@@ -601,6 +971,18 @@ impl ProtoSchema {
 
 /// The `column_name` option of a field, from any descriptor (ours, or one
 /// made by an official client), or `None` when the field has none.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::proto::{DescriptorOptions, ProtoSchema, column_name_option};
+///
+/// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "id", "type": "INT64"}, {"name": "价格", "type": "NUMERIC"}]"#)?;
+/// let proto = ProtoSchema::build(&schema, &DescriptorOptions::default())?;
+/// let fields: Vec<_> = proto.message_descriptor().fields().map(|f| (f.name().to_owned(), column_name_option(&f))).collect();
+/// assert_eq!(fields, [("id".to_owned(), None), ("col".to_owned(), Some("价格".to_owned()))]);
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 pub fn column_name_option(field: &prost_reflect::FieldDescriptor) -> Option<String> {
     let raw = field.options().encode_to_vec();
     WireFieldOptions::decode(raw.as_slice()).ok()?.column_name

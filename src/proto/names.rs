@@ -51,6 +51,17 @@ use std::collections::HashSet;
 /// Keywords of protobuf or of target languages (`message`, `class`, `from`)
 /// are valid: a descriptor carries names as data, protoc accepts keywords
 /// as field names, and the runtimes (upb, prost-reflect) load them.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::proto::names::is_identifier;
+///
+/// assert!(is_identifier("_private") && is_identifier("message")); // keywords are fine
+/// assert!(!is_identifier("first name"));
+/// assert!(!is_identifier("1st"));
+/// assert!(!is_identifier("prix_é"));
+/// ```
 pub fn is_identifier(name: &str) -> bool {
     let mut bytes = name.bytes();
     match bytes.next() {
@@ -62,6 +73,16 @@ pub fn is_identifier(name: &str) -> bool {
 
 /// The JSON name protobuf derives from a field name: each `_` is dropped and
 /// the character after it upper-cased (`a_b_c` → `aBC`, `_x` → `X`).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::proto::names::json_name;
+///
+/// assert_eq!(json_name("a_b_c"), "aBC");
+/// assert_eq!(json_name("aBC"), "aBC"); // the same JSON name: these two cannot share a message
+/// assert_eq!(json_name("__"), "");
+/// ```
 pub fn json_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut upper_next = false;
@@ -83,6 +104,16 @@ pub fn json_name(name: &str) -> String {
 /// characters turned into one `_` (`first name` → `col_first_name`,
 /// `1st` → `col_1st`, `価格` → `col`). The scope adds a counter when the
 /// base is taken, so the base need not be unique.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::proto::names::placeholder_base;
+///
+/// assert_eq!(placeholder_base("first name"), "col_first_name");
+/// assert_eq!(placeholder_base("--a  b--"), "col_a_b");
+/// assert_eq!(placeholder_base("価格"), "col");
+/// ```
 pub fn placeholder_base(column: &str) -> String {
     let mut out = String::from("col");
     let mut pending_sep = true;
@@ -104,6 +135,16 @@ pub fn placeholder_base(column: &str) -> String {
 /// field names, outermost first) in CamelCase, `_` inside a part dropped
 /// (`address` → `Address`, `line_items.tax` → `LineItemsTax`). A result that
 /// does not start with a letter gets the prefix `Record`.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::proto::names::type_base;
+///
+/// assert_eq!(type_base(["line_items", "tax"]), "LineItemsTax");
+/// assert_eq!(type_base(["col_2nd"]), "Col2nd");
+/// assert_eq!(type_base(["_1"]), "Record1");
+/// ```
 pub fn type_base<'a>(path: impl IntoIterator<Item = &'a str>) -> String {
     let mut out = String::new();
     for part in path {
@@ -127,6 +168,19 @@ fn candidates(base: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// The field names of one message, with the keys that must stay distinct.
+///
+/// # Examples
+///
+/// This also shows [`new`](Self::new).
+///
+/// ```
+/// use bqcodec::proto::names::Scope;
+///
+/// let mut scope = Scope::new();
+/// assert!(scope.try_keep("col_a"));        // a real column keeps its name
+/// assert_eq!(scope.allocate("col_a"), "col_a_2"); // so the placeholder moves on
+/// assert_eq!(scope.allocate("COL_A"), "COL_A_3"); // case-insensitively distinct too
+/// ```
 #[derive(Debug, Default)]
 pub struct Scope {
     exact: HashSet<String>,
@@ -149,6 +203,17 @@ impl Scope {
     /// Keeps a column's own (valid identifier) name if neither it nor its
     /// JSON name is taken; returns whether it was kept. Case is not compared
     /// here: distinct BigQuery columns already differ case-insensitively.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::proto::names::Scope;
+    ///
+    /// let mut scope = Scope::new();
+    /// assert!(scope.try_keep("a_b"));
+    /// assert!(!scope.try_keep("aB")); // same JSON name as a_b
+    /// assert!(!scope.try_keep("a_b"));
+    /// ```
     pub fn try_keep(&mut self, name: &str) -> bool {
         if self.exact.contains(name) || self.json.contains(&json_name(name)) {
             return false;
@@ -160,6 +225,18 @@ impl Scope {
     /// Allocates a new name from `base` (a valid identifier): the first of
     /// `base`, `base_2`, `base_3`, … whose name, ASCII-lowercase form and
     /// JSON name are all free.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::proto::names::Scope;
+    ///
+    /// let mut scope = Scope::new();
+    /// assert_eq!(scope.allocate("col_x"), "col_x");
+    /// assert_eq!(scope.allocate("col_x"), "col_x_2");
+    /// // colX and colX_2 have the JSON names of col_x and col_x_2 (colX, colX2).
+    /// assert_eq!(scope.allocate("colX"), "colX_3");
+    /// ```
     pub fn allocate(&mut self, base: &str) -> String {
         let mut found = None;
         for candidate in candidates(base) {
@@ -179,6 +256,19 @@ impl Scope {
 }
 
 /// The one scope of nested message type names (all nested in the root).
+///
+/// # Examples
+///
+/// This also shows [`new`](Self::new) and [`reserve_field`](Self::reserve_field).
+///
+/// ```
+/// use bqcodec::proto::names::TypeScope;
+///
+/// let mut types = TypeScope::new("Row");
+/// types.reserve_field("Address"); // a field may be named like a type
+/// assert_eq!(types.allocate("Address"), "Address_2");
+/// assert_eq!(types.allocate("ROW"), "ROW_2"); // the root's name, ignoring case
+/// ```
 #[derive(Debug, Default)]
 pub struct TypeScope {
     /// Names a type may not take exactly: every field name, the root's name.
@@ -204,6 +294,16 @@ impl TypeScope {
     /// Allocates a type name from `base`: the first of `base`, `base_2`, …
     /// that no field has and that differs case-insensitively from every
     /// type name given out before.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::proto::names::TypeScope;
+    ///
+    /// let mut types = TypeScope::new("Row");
+    /// assert_eq!(types.allocate("Items"), "Items");
+    /// assert_eq!(types.allocate("ITEMS"), "ITEMS_2");
+    /// ```
     pub fn allocate(&mut self, base: &str) -> String {
         let mut found = None;
         for candidate in candidates(base) {

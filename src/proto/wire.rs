@@ -38,6 +38,27 @@ struct FieldCode {
 ///
 /// The descriptor decides every field's number and proto type (the profile
 /// lives there); the encoder only follows it.
+///
+/// # Examples
+///
+/// This also shows [`new`](Self::new): the plan and the descriptor must come
+/// from the same schema.
+///
+/// ```
+/// use bqcodec::plan::{Plan, WalkOptions, Walker};
+/// use bqcodec::proto::{DescriptorOptions, ProtoSchema, wire::{ProtoEncoder, ProtoSink}};
+///
+/// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "ok", "type": "BOOL"}]"#)?;
+/// let plan = Plan::compile(&schema, WalkOptions::new())?;
+/// let encoder = ProtoEncoder::new(&plan, &ProtoSchema::build(&schema, &DescriptorOptions::default())?)?;
+/// let mut sink = ProtoSink::new(&encoder);
+/// Walker::new(&plan).walk_json(br#"{"ok": "TRUE"}"#, 0, &mut sink)?;
+/// assert_eq!(sink.rows().row(0), Some(&[0x08, 0x01][..]));
+/// // A descriptor of another schema does not fit.
+/// let other = bqcodec::TableSchema::from_json(r#"[{"name": "no", "type": "BOOL"}]"#)?;
+/// assert!(ProtoEncoder::new(&plan, &ProtoSchema::build(&other, &DescriptorOptions::default())?).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct ProtoEncoder {
     codes: Vec<FieldCode>,
@@ -124,6 +145,27 @@ fn fill_codes(
 
 /// Serialized rows: one buffer, with the end of each row and the caller's
 /// input index of each row.
+///
+/// # Examples
+///
+/// This also shows [`len`](Self::len), [`is_empty`](Self::is_empty),
+/// [`row`](Self::row), [`input_row`](Self::input_row), [`iter`](Self::iter),
+/// [`byte_len`](Self::byte_len) and [`clear`](Self::clear).
+///
+/// ```
+/// use bqcodec::plan::WalkOptions;
+/// use bqcodec::proto::{DescriptorOptions, ProtoWriter};
+///
+/// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "s", "type": "STRING"}]"#)?;
+/// let w = ProtoWriter::new(&schema, DescriptorOptions::default(), WalkOptions::new())?;
+/// let (mut rows, _) = w.encode_ndjson(b"{\"s\": \"hi\"}\n{\"s\": 5}\n{}\n", 10);
+/// assert_eq!((rows.len(), rows.byte_len()), (2, 4)); // the empty row is zero bytes
+/// assert_eq!(rows.iter().collect::<Vec<_>>(), [&b"\x0a\x02hi"[..], &[][..]]);
+/// assert_eq!((rows.input_row(0), rows.input_row(1), rows.row(2)), (Some(10), Some(12), None));
+/// rows.clear();
+/// assert!(rows.is_empty());
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProtoRows {
     data: Vec<u8>,
@@ -191,6 +233,26 @@ struct Frame {
 }
 
 /// A [`Sink`] that writes proto rows.
+///
+/// # Examples
+///
+/// This also shows [`new`](Self::new), [`rows`](Self::rows) and
+/// [`take_rows`](Self::take_rows). Fields are written in field-number order
+/// whatever the key order of the input.
+///
+/// ```
+/// use bqcodec::plan::{WalkOptions, Walker};
+/// use bqcodec::proto::{DescriptorOptions, ProtoWriter, wire::ProtoSink};
+///
+/// let schema = bqcodec::TableSchema::from_json(r#"[{"name": "a", "type": "INT64"}, {"name": "b", "type": "INT64"}]"#)?;
+/// let writer = ProtoWriter::new(&schema, DescriptorOptions::default(), WalkOptions::new())?;
+/// let mut sink = ProtoSink::new(writer.encoder());
+/// Walker::new(writer.plan()).walk_json(br#"{"b": 2, "a": 1}"#, 0, &mut sink)?;
+/// assert_eq!(sink.rows().row(0), Some(&[0x08, 0x01, 0x10, 0x02][..]));
+/// let rows = sink.take_rows();
+/// assert_eq!((rows.len(), sink.rows().len()), (1, 0));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct ProtoSink<'e> {
     enc: &'e ProtoEncoder,
@@ -666,6 +728,19 @@ impl Sink for ProtoSink<'_> {
 }
 
 /// Appends `v` as a base-128 varint.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::proto::wire::put_varint;
+///
+/// let mut out = Vec::new();
+/// put_varint(&mut out, 150);
+/// assert_eq!(out, [0x96, 0x01]);
+/// out.clear();
+/// put_varint(&mut out, u64::MAX); // a negative int64 takes ten bytes
+/// assert_eq!(out, [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
+/// ```
 #[inline]
 pub fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {

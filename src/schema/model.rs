@@ -3,6 +3,20 @@
 use serde_json::{Map, Value};
 
 /// A BigQuery table schema: the top-level columns, in order.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::{FieldType, Mode, TableSchema};
+///
+/// let schema = TableSchema::from_json(r#"{"fields": [
+///     {"name": "id", "type": "INTEGER", "mode": "REQUIRED"},
+///     {"name": "price", "type": "NUMERIC", "precision": "10", "scale": "2"}]}"#)?;
+/// assert_eq!(schema.fields.len(), 2);
+/// assert_eq!((schema.fields[0].field_type, schema.fields[0].mode), (FieldType::Int64, Mode::Required));
+/// assert_eq!((schema.fields[1].precision, schema.fields[1].scale), (Some(10), Some(2)));
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TableSchema {
@@ -26,6 +40,23 @@ impl TableSchema {
 }
 
 /// A column (or a sub-field of a RECORD).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::{Field, FieldType, Mode, TableSchema};
+///
+/// let mut name = Field::new("name", FieldType::String);
+/// name.max_length = Some(64);
+/// let items = Field::record("items", vec![Field::new("sku", FieldType::String)]).with_mode(Mode::Repeated);
+/// let schema = TableSchema::new(vec![name, items]);
+/// assert!(schema.validate().is_ok());
+/// assert_eq!(schema.fields[1].fields[0].name, "sku");
+/// // Keys this crate does not model are kept.
+/// let parsed = TableSchema::from_json(r#"[{"name": "a", "type": "BOOL", "futureKey": 1}]"#)?;
+/// assert_eq!(parsed.fields[0].extra["futureKey"], 1);
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Field {
@@ -61,6 +92,16 @@ pub struct Field {
 
 impl Field {
     /// A NULLABLE field of `field_type` with no attributes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::{Field, FieldType, Mode};
+    ///
+    /// let f = Field::new("created", FieldType::Timestamp);
+    /// assert_eq!((f.name.as_str(), f.mode, f.fields.len()), ("created", Mode::Nullable, 0));
+    /// assert_eq!(f.to_rest_json(), serde_json::json!({"name": "created", "type": "TIMESTAMP", "mode": "NULLABLE"}));
+    /// ```
     pub fn new(name: impl Into<String>, field_type: FieldType) -> Self {
         Field {
             name: name.into(),
@@ -81,6 +122,18 @@ impl Field {
     }
 
     /// A NULLABLE RECORD with `fields`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::{Field, FieldType, TableSchema};
+    ///
+    /// let address = Field::record("address", vec![Field::new("city", FieldType::String)]);
+    /// assert_eq!(address.field_type, FieldType::Record);
+    /// // A RECORD needs at least one sub-field.
+    /// let err = TableSchema::new(vec![Field::record("empty", vec![])]).validate().unwrap_err();
+    /// assert_eq!(err.to_string(), "empty: RECORD must have at least one sub-field, found none");
+    /// ```
     pub fn record(name: impl Into<String>, fields: Vec<Field>) -> Self {
         let mut f = Field::new(name, FieldType::Record);
         f.fields = fields;
@@ -88,6 +141,15 @@ impl Field {
     }
 
     /// The same field with another mode.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::{Field, FieldType, Mode};
+    ///
+    /// let tags = Field::new("tags", FieldType::String).with_mode(Mode::Repeated);
+    /// assert_eq!(tags.mode, Mode::Repeated);
+    /// ```
     pub fn with_mode(mut self, mode: Mode) -> Self {
         self.mode = mode;
         self
@@ -95,6 +157,21 @@ impl Field {
 }
 
 /// A BigQuery column type. Aliases (INTEGER/INT64, FLOAT/FLOAT64, …) parse to one variant.
+///
+/// # Examples
+///
+/// This also shows [`rest_name`](Self::rest_name) and [`sql_name`](Self::sql_name).
+///
+/// ```
+/// use bqcodec::FieldType;
+/// use bqcodec::schema::RangeElementType;
+///
+/// assert_eq!(FieldType::parse("integer"), Some(FieldType::Int64));
+/// assert_eq!((FieldType::Int64.rest_name(), FieldType::Int64.sql_name()), ("INTEGER", "INT64"));
+/// assert_eq!((FieldType::Record.rest_name(), FieldType::Record.sql_name()), ("RECORD", "STRUCT"));
+/// let range = FieldType::Range(RangeElementType::Date);
+/// assert_eq!((range.rest_name(), range.sql_name()), ("RANGE", "RANGE<DATE>"));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FieldType {
@@ -136,6 +213,17 @@ impl FieldType {
     /// Parses a type name or alias, case-insensitively. RANGE needs its element
     /// type from `rangeElementType` and is not accepted here; see
     /// [`FieldType::parse_with_range`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::FieldType;
+    ///
+    /// assert_eq!(FieldType::parse("Decimal"), Some(FieldType::Numeric));
+    /// assert_eq!(FieldType::parse("STRUCT"), Some(FieldType::Record));
+    /// assert_eq!(FieldType::parse("RANGE"), None); // needs its element type
+    /// assert_eq!(FieldType::parse("INT"), None); // not a REST name or alias
+    /// ```
     pub fn parse(name: &str) -> Option<FieldType> {
         let t = match name.to_ascii_uppercase().as_str() {
             "STRING" => FieldType::String,
@@ -226,6 +314,19 @@ impl FieldType {
 }
 
 /// The element type of a RANGE: DATE, DATETIME or TIMESTAMP.
+///
+/// # Examples
+///
+/// This also shows [`field_type`](Self::field_type).
+///
+/// ```
+/// use bqcodec::schema::RangeElementType;
+/// use bqcodec::FieldType;
+///
+/// let e = RangeElementType::parse("timestamp");
+/// assert_eq!(e, Some(RangeElementType::Timestamp));
+/// assert_eq!(RangeElementType::DateTime.field_type(), FieldType::DateTime);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RangeElementType {
@@ -248,6 +349,15 @@ impl RangeElementType {
     }
 
     /// Parses DATE, DATETIME or TIMESTAMP, case-insensitively.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::schema::RangeElementType;
+    ///
+    /// assert_eq!(RangeElementType::parse("Date"), Some(RangeElementType::Date));
+    /// assert_eq!(RangeElementType::parse("TIME"), None); // no RANGE<TIME> in BigQuery
+    /// ```
     pub fn parse(name: &str) -> Option<RangeElementType> {
         match FieldType::parse(name)? {
             FieldType::Date => Some(RangeElementType::Date),
@@ -259,6 +369,19 @@ impl RangeElementType {
 }
 
 /// A column's mode.
+///
+/// # Examples
+///
+/// This also shows [`parse`](Self::parse) and [`as_str`](Self::as_str).
+///
+/// ```
+/// use bqcodec::Mode;
+///
+/// assert_eq!(Mode::default(), Mode::Nullable);
+/// assert_eq!(Mode::parse("required"), Some(Mode::Required));
+/// assert_eq!(Mode::parse("OPTIONAL"), None);
+/// assert_eq!(Mode::Repeated.as_str(), "REPEATED");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Mode {
     /// NULLABLE (the default when `mode` is absent).
@@ -292,6 +415,22 @@ impl Mode {
 }
 
 /// `roundingMode` of a parameterized NUMERIC/BIGNUMERIC column.
+///
+/// # Examples
+///
+/// This also shows [`parse`](Self::parse) and [`as_str`](Self::as_str).
+///
+/// ```
+/// use bqcodec::TableSchema;
+/// use bqcodec::schema::RoundingMode;
+///
+/// assert_eq!(RoundingMode::parse("round_half_even"), Some(RoundingMode::RoundHalfEven));
+/// assert_eq!(RoundingMode::RoundHalfAwayFromZero.as_str(), "ROUND_HALF_AWAY_FROM_ZERO");
+/// let schema = TableSchema::from_json(r#"[{"name": "p", "type": "NUMERIC", "precision": 5,
+///                                          "scale": 2, "roundingMode": "ROUND_HALF_EVEN"}]"#)?;
+/// assert_eq!(schema.fields[0].rounding_mode, Some(RoundingMode::RoundHalfEven));
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RoundingMode {

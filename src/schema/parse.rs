@@ -115,6 +115,21 @@ impl TableSchema {
     /// - Parsing does not descend below a RECORD whose sub-fields would be deeper
     ///   than 15 levels (the depth rule reports it), which bounds recursion on any
     ///   input; problems further down are not reported.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::TableSchema;
+    /// use serde_json::json;
+    ///
+    /// let table = json!({"tableReference": {"tableId": "t"},
+    ///                    "schema": {"fields": [{"name": "d", "type": "DATE", "description": null}]}});
+    /// let schema = TableSchema::from_value(&table)?;
+    /// assert_eq!((schema.fields[0].name.as_str(), schema.fields[0].description.as_deref()), ("d", None));
+    /// let err = TableSchema::from_value(&json!({"columns": []})).unwrap_err();
+    /// assert_eq!(err.problems.len(), 1);
+    /// # Ok::<(), bqcodec::SchemaError>(())
+    /// ```
     pub fn from_value(value: &serde_json::Value) -> Result<TableSchema, SchemaError> {
         let array = locate_fields(value)?;
         let mut checker = Checker::new();

@@ -34,11 +34,31 @@ impl TableSchema {
 
     /// The bare array of fields, the form `bq show --schema` prints and
     /// `bq load`/`bq mk` read from a schema file.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::{Field, FieldType, Mode, TableSchema};
+    ///
+    /// let schema = TableSchema::new(vec![Field::new("id", FieldType::Int64).with_mode(Mode::Required)]);
+    /// assert_eq!(schema.to_field_array_json(),
+    ///     serde_json::json!([{"name": "id", "type": "INTEGER", "mode": "REQUIRED"}]));
+    /// ```
     pub fn to_field_array_json(&self) -> serde_json::Value {
         fields_json(&self.fields)
     }
 
     /// [`TableSchema::to_rest_json`] as indented JSON text.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::{Field, FieldType, TableSchema};
+    ///
+    /// let schema = TableSchema::new(vec![Field::new("ok", FieldType::Bool)]);
+    /// assert_eq!(schema.to_json_string_pretty(),
+    ///     "{\n  \"fields\": [\n    {\n      \"mode\": \"NULLABLE\",\n      \"name\": \"ok\",\n      \"type\": \"BOOLEAN\"\n    }\n  ]\n}");
+    /// ```
     pub fn to_json_string_pretty(&self) -> String {
         format!("{:#}", self.to_rest_json())
     }
@@ -70,6 +90,19 @@ impl Field {
     ///   crate in the build turns on serde_json's `preserve_order`).
     /// - The writer recurses once per nesting level; a schema that passed
     ///   validation has at most 15.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::schema::RangeElementType;
+    /// use bqcodec::{Field, FieldType};
+    ///
+    /// let mut f = Field::new("during", FieldType::Range(RangeElementType::Date));
+    /// f.default_value_expression = Some("RANGE(CURRENT_DATE(), NULL)".into());
+    /// assert_eq!(f.to_rest_json(), serde_json::json!({
+    ///     "name": "during", "type": "RANGE", "mode": "NULLABLE",
+    ///     "rangeElementType": {"type": "DATE"}, "defaultValueExpression": "RANGE(CURRENT_DATE(), NULL)"}));
+    /// ```
     pub fn to_rest_json(&self) -> serde_json::Value {
         let mut m = Map::new();
         for (key, value) in &self.extra {

@@ -439,6 +439,21 @@ pub(crate) fn json_integer(text: &str) -> Result<i64, IntegerError> {
 // ---------------------------------------------------------------------------
 
 /// A DATE: days since 1970-01-01, 0001-01-01 (−719162) … 9999-12-31 (2932896).
+///
+/// # Examples
+///
+/// This also shows the constants, [`days`](Self::days) and [`ymd`](Self::ymd).
+///
+/// ```
+/// use bqcodec::value::civil::Date;
+///
+/// let d = Date::from_ymd(2024, 2, 29)?;
+/// assert_eq!((d.days(), d.ymd()), (19782, (2024, 2, 29)));
+/// assert_eq!(d.to_string(), "2024-02-29");
+/// assert_eq!((Date::MIN.days(), Date::MAX.to_string()), (-719162, "9999-12-31".to_owned()));
+/// assert_eq!(Date::EPOCH.to_string(), "1970-01-01");
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date(i32);
 
@@ -454,6 +469,17 @@ impl Date {
     ///
     /// Accepts −719162 (0001-01-01) … 2932896 (9999-12-31); anything else is
     /// [`ValueError::OutOfRange`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::civil::Date;
+    ///
+    /// assert_eq!(Date::from_days(-1)?.to_string(), "1969-12-31");
+    /// assert_eq!(Date::from_days(2932896)?, Date::MAX);
+    /// assert!(Date::from_days(2932897).unwrap_err().is_out_of_range());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn from_days(days: i32) -> Result<Self, ValueError> {
         if (MIN_DAYS..=MAX_DAYS).contains(&days) {
             Ok(Date(days))
@@ -472,6 +498,18 @@ impl Date {
     /// A year outside 1–9999 is [`ValueError::OutOfRange`]; a month outside
     /// 1–12 or a day that does not exist in its month (2021-02-29) is
     /// [`ValueError::Invalid`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::civil::Date;
+    ///
+    /// assert_eq!(Date::from_ymd(2000, 2, 29)?.days(), 11016);
+    /// assert_eq!(Date::from_ymd(2021, 2, 29).unwrap_err().to_string(),
+    ///     r#"expected DATE with a day that exists in its month, found "2021-02-29""#);
+    /// assert!(Date::from_ymd(10000, 1, 1).unwrap_err().is_out_of_range());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn from_ymd(year: i32, month: u32, day: u32) -> Result<Self, ValueError> {
         let found = || format!("{year:04}-{month:02}-{day:02}");
         if !(1..=9999).contains(&year) {
@@ -524,6 +562,17 @@ impl Date {
     }
 
     /// Parses the literal `YYYY-[M]M-[D]D` alone.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::civil::Date;
+    ///
+    /// assert_eq!(Date::parse_text("2024-3-5")?.to_string(), "2024-03-05");
+    /// assert!(Date::parse_text("2024-03-05T00:00:00").is_err()); // a date alone
+    /// assert!(Date::parse_text(" 2024-03-05").is_err());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn parse_text(text: &str) -> Result<Self, ValueError> {
         let mut c = Cursor::new(text);
         parse_date_prefix(&mut c)
@@ -578,6 +627,22 @@ fn bit_field(packed: i64, shift: u32, width: u32) -> Option<u32> {
 }
 
 /// A TIME of day with microseconds: 00:00:00 … 23:59:59.999999.
+///
+/// # Examples
+///
+/// This also shows [`MIDNIGHT`](Self::MIDNIGHT), [`MAX`](Self::MAX) and
+/// [`hms_micro`](Self::hms_micro).
+///
+/// ```
+/// use bqcodec::value::civil::Time;
+///
+/// let t = Time::new(13, 14, 15, 16_000)?;
+/// assert_eq!(t.hms_micro(), (13, 14, 15, 16_000));
+/// assert_eq!(t.to_string(), "13:14:15.016000");
+/// assert_eq!(Time::MIDNIGHT.to_string(), "00:00:00"); // no fraction when it is zero
+/// assert_eq!(Time::MAX.to_string(), "23:59:59.999999");
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Time {
     hour: u8,
@@ -606,6 +671,17 @@ impl Time {
     ///
     /// Accepts hour 0–23, minute 0–59, second 0–59 (no leap second), micro
     /// 0–999999; anything else is [`ValueError::Invalid`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::civil::Time;
+    ///
+    /// assert_eq!(Time::new(23, 59, 59, 999_999)?, Time::MAX);
+    /// assert_eq!(Time::new(23, 59, 60, 0).unwrap_err().to_string(), // no leap second
+    ///     r#"expected TIME with hour 0–23, minute 0–59, second 0–59, microsecond 0–999999, found "23:59:60.000000""#);
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn new(hour: u32, minute: u32, second: u32, micro: u32) -> Result<Self, ValueError> {
         let small = |v: u32, max: u8| u8::try_from(v).ok().filter(|v| *v <= max);
         match (small(hour, 23), small(minute, 59), small(second, 59)) {
@@ -658,6 +734,18 @@ impl Time {
     }
 
     /// Parses the literal `[H]H:[M]M:[S]S[.F]` alone.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::civil::Time;
+    ///
+    /// assert_eq!(Time::parse_text("9:5:1")?.to_string(), "09:05:01");
+    /// assert_eq!(Time::parse_text("12:00:00.123456000")?.to_string(), "12:00:00.123456"); // zeros past µs are fine
+    /// assert!(Time::parse_text("12:00:00.1234567").is_err()); // a 7th digit would be lost
+    /// assert!(Time::parse_text("24:00:00").is_err());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn parse_text(text: &str) -> Result<Self, ValueError> {
         let mut c = Cursor::new(text);
         parse_time_prefix(&mut c, 9)
@@ -679,6 +767,18 @@ impl Time {
 
     /// CivilTime packed with microseconds:
     /// `hour<<32 | minute<<26 | second<<20 | microsecond`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::civil::Time;
+    ///
+    /// // hour<<32 | minute<<26 | second<<20 | microsecond
+    /// let t = Time::new(13, 14, 15, 16_000)?;
+    /// assert_eq!(t.to_packed_micros(), 13 << 32 | 14 << 26 | 15 << 20 | 16_000);
+    /// assert_eq!(t.to_packed_micros(), 56_789_843_584);
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn to_packed_micros(self) -> i64 {
         self.packed_seconds_bits() << MICRO_BITS | i64::from(self.micro)
     }
@@ -688,6 +788,19 @@ impl Time {
     /// Rejects any bit outside the 37 field bits (so any negative value) and
     /// any field out of range (hour 24–31, minute or second 60–63,
     /// microsecond ≥ 10⁶).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::civil::Time;
+    ///
+    /// assert_eq!(Time::from_packed_micros(56_789_843_584)?.to_string(), "13:14:15.016000");
+    /// assert!(Time::from_packed_micros(24 << 32).is_err()); // hour 24
+    /// assert!(Time::from_packed_micros(-1).is_err());
+    /// assert_eq!(Time::from_packed_micros(999_999 + 1).unwrap_err().to_string(), // microsecond field ≥ 10⁶
+    ///     r#"expected TIME as CivilTime packed micros (hour<<32 | minute<<26 | second<<20 | microsecond), found "1000000""#);
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn from_packed_micros(packed: i64) -> Result<Self, ValueError> {
         let bad = || ValueError::invalid(TIME_PACKED_MICROS, &packed.to_string());
         if packed & !TIME_MICROS_MASK != 0 {
@@ -708,6 +821,17 @@ impl Time {
     ///
     /// An error when the microseconds are not zero: the encoding cannot hold
     /// them, and they are never dropped silently.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::civil::Time;
+    ///
+    /// // hour<<12 | minute<<6 | second
+    /// assert_eq!(Time::new(13, 14, 15, 0)?.to_packed_seconds()?, 13 << 12 | 14 << 6 | 15);
+    /// assert!(Time::new(13, 14, 15, 1)?.to_packed_seconds().is_err()); // µs are never dropped
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn to_packed_seconds(self) -> Result<i64, ValueError> {
         if self.micro != 0 {
             return Err(ValueError::invalid(
@@ -722,6 +846,17 @@ impl Time {
     ///
     /// Rejects any bit outside the 17 field bits (so any negative value) and
     /// any field out of range.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::civil::Time;
+    ///
+    /// assert_eq!(Time::from_packed_seconds(13 << 12 | 14 << 6 | 15)?.to_string(), "13:14:15");
+    /// assert!(Time::from_packed_seconds(60).is_err()); // second 60
+    /// assert!(Time::from_packed_seconds(1 << 17).is_err()); // a bit outside the fields
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn from_packed_seconds(packed: i64) -> Result<Self, ValueError> {
         let bad = || ValueError::invalid(TIME_PACKED_SECONDS, &packed.to_string());
         if packed & !TIME_SECONDS_MASK != 0 {
@@ -735,6 +870,16 @@ impl Time {
 
     /// Microseconds since midnight (Arrow `Time64(Microsecond)`), 0 …
     /// 86399999999.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::civil::Time;
+    ///
+    /// assert_eq!(Time::new(1, 0, 0, 5)?.micros_since_midnight(), 3_600_000_005);
+    /// assert_eq!(Time::MAX.micros_since_midnight(), 86_399_999_999);
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn micros_since_midnight(self) -> i64 {
         (i64::from(self.hour) * 3_600 + i64::from(self.minute) * 60 + i64::from(self.second))
             * 1_000_000
@@ -743,6 +888,16 @@ impl Time {
 
     /// Inverse of [`Time::micros_since_midnight`]; checked: accepts 0 …
     /// 86399999999, anything else is [`ValueError::OutOfRange`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::civil::Time;
+    ///
+    /// assert_eq!(Time::from_micros_since_midnight(3_600_000_005)?.to_string(), "01:00:00.000005");
+    /// assert!(Time::from_micros_since_midnight(86_400_000_000).unwrap_err().is_out_of_range());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn from_micros_since_midnight(micros: i64) -> Result<Self, ValueError> {
         let bad = || {
             ValueError::out_of_range(
@@ -780,6 +935,21 @@ impl fmt::Display for Time {
 // ---------------------------------------------------------------------------
 
 /// A DATETIME: a civil date and time, no zone.
+///
+/// # Examples
+///
+/// This also shows [`MIN`](Self::MIN) and [`MAX`](Self::MAX).
+///
+/// ```
+/// use bqcodec::value::civil::{Date, DateTime, Time};
+///
+/// let dt = DateTime::new(Date::from_ymd(2024, 2, 29)?, Time::new(13, 14, 15, 0)?);
+/// assert_eq!(dt.to_string(), "2024-02-29T13:14:15");
+/// assert_eq!(dt.date.ymd(), (2024, 2, 29));
+/// assert_eq!(DateTime::MIN.to_string(), "0001-01-01T00:00:00");
+/// assert_eq!(DateTime::MAX.to_string(), "9999-12-31T23:59:59.999999");
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct DateTime {
     /// The date part.
@@ -801,6 +971,16 @@ impl DateTime {
     };
 
     /// From its parts.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::civil::{Date, DateTime, Time};
+    ///
+    /// let dt = DateTime::new(Date::EPOCH, Time::new(0, 0, 1, 0)?);
+    /// assert_eq!(dt.micros_since_epoch(), 1_000_000);
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub const fn new(date: Date, time: Time) -> Self {
         DateTime { date, time }
     }
@@ -833,6 +1013,18 @@ impl DateTime {
     }
 
     /// Parses the literal `YYYY-[M]M-[D]D[( |T)[H]H:[M]M:[S]S[.F]]` alone.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::civil::DateTime;
+    ///
+    /// assert_eq!(DateTime::parse_text("2024-02-29t1:2:3")?.to_string(), "2024-02-29T01:02:03");
+    /// // DATETIME has no zone: an offset is rejected, not converted.
+    /// assert!(DateTime::parse_text("2024-02-29T01:02:03Z").is_err());
+    /// assert!(DateTime::parse_text("2023-02-29").is_err());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn parse_text(text: &str) -> Result<Self, ValueError> {
         let mut c = Cursor::new(text);
         parse_datetime_prefix(&mut c, 9)
@@ -859,6 +1051,17 @@ impl DateTime {
 
     /// CivilTime packed with microseconds: `year<<46 | month<<42 | day<<37 |
     /// hour<<32 | minute<<26 | second<<20 | microsecond`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::civil::DateTime;
+    ///
+    /// // year<<46 | month<<42 | day<<37 | hour<<32 | minute<<26 | second<<20 | microsecond
+    /// let dt = DateTime::parse_text("2024-02-29 13:14:15.016")?;
+    /// assert_eq!(dt.to_packed_micros(), 2024 << 46 | 2 << 42 | 29 << 37 | 13 << 32 | 14 << 26 | 15 << 20 | 16_000);
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn to_packed_micros(self) -> i64 {
         self.packed_seconds_bits() << MICRO_BITS | i64::from(self.time.micro)
     }
@@ -869,6 +1072,18 @@ impl DateTime {
     /// field out of range (year 0 or > 9999, month 0 or 13–15, day 0, hour
     /// 24–31, minute or second 60–63, microsecond ≥ 10⁶) and days that do not
     /// exist in their month (February 30).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::civil::DateTime;
+    ///
+    /// let packed = 2024 << 46 | 2 << 42 | 29 << 37 | 13 << 32 | 14 << 26 | 15 << 20 | 16_000;
+    /// assert_eq!(DateTime::from_packed_micros(packed)?.to_string(), "2024-02-29T13:14:15.016000");
+    /// assert!(DateTime::from_packed_micros(2023 << 46 | 2 << 42 | 29 << 37).is_err()); // no 2023-02-29
+    /// assert!(DateTime::from_packed_micros(-1).is_err());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn from_packed_micros(packed: i64) -> Result<Self, ValueError> {
         let bad = || ValueError::invalid(DATETIME_PACKED_MICROS, &packed.to_string());
         if packed & !DATETIME_MICROS_MASK != 0 {
@@ -888,6 +1103,18 @@ impl DateTime {
     /// hour<<12 | minute<<6 | second`.
     ///
     /// An error when the microseconds are not zero (never dropped silently).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::civil::DateTime;
+    ///
+    /// // year<<26 | month<<22 | day<<17 | hour<<12 | minute<<6 | second
+    /// let dt = DateTime::parse_text("2024-02-29 13:14:15")?;
+    /// assert_eq!(dt.to_packed_seconds()?, 2024 << 26 | 2 << 22 | 29 << 17 | 13 << 12 | 14 << 6 | 15);
+    /// assert!(DateTime::parse_text("2024-02-29 13:14:15.5")?.to_packed_seconds().is_err());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn to_packed_seconds(self) -> Result<i64, ValueError> {
         if self.time.micro != 0 {
             return Err(ValueError::invalid(
@@ -900,6 +1127,17 @@ impl DateTime {
 
     /// Inverse of [`DateTime::to_packed_seconds`]; checked like
     /// [`DateTime::from_packed_micros`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::civil::DateTime;
+    ///
+    /// let dt = DateTime::from_packed_seconds(2024 << 26 | 2 << 22 | 29 << 17 | 13 << 12 | 14 << 6 | 15)?;
+    /// assert_eq!(dt.to_string(), "2024-02-29T13:14:15");
+    /// assert!(DateTime::from_packed_seconds(2024 << 26 | 13 << 22 | 1 << 17).is_err()); // month 13
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn from_packed_seconds(packed: i64) -> Result<Self, ValueError> {
         let bad = || ValueError::invalid(DATETIME_PACKED_SECONDS, &packed.to_string());
         if packed & !DATETIME_SECONDS_MASK != 0 {
@@ -917,6 +1155,16 @@ impl DateTime {
 
     /// Microseconds since 1970-01-01T00:00:00 (Arrow `Timestamp(Microsecond)`
     /// without a zone): −62135596800000000 … 253402300799999999.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::civil::DateTime;
+    ///
+    /// assert_eq!(DateTime::parse_text("1969-12-31 23:59:59.999999")?.micros_since_epoch(), -1);
+    /// assert_eq!(DateTime::MIN.micros_since_epoch(), -62_135_596_800_000_000);
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn micros_since_epoch(self) -> i64 {
         i64::from(self.date.days()) * MICROS_PER_DAY + self.time.micros_since_midnight()
     }
@@ -924,6 +1172,16 @@ impl DateTime {
     /// Inverse of [`DateTime::micros_since_epoch`]; checked: outside
     /// 0001-01-01T00:00:00 … 9999-12-31T23:59:59.999999 is
     /// [`ValueError::OutOfRange`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::civil::DateTime;
+    ///
+    /// assert_eq!(DateTime::from_micros_since_epoch(-1)?.to_string(), "1969-12-31T23:59:59.999999");
+    /// assert!(DateTime::from_micros_since_epoch(253_402_300_800_000_000).unwrap_err().is_out_of_range());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn from_micros_since_epoch(micros: i64) -> Result<Self, ValueError> {
         let bad = || ValueError::out_of_range(DATETIME_RANGE, &micros.to_string());
         let days = i32::try_from(micros.div_euclid(MICROS_PER_DAY)).map_err(|_| bad())?;

@@ -18,6 +18,21 @@ use crate::schema::{Field, FieldType, RangeElementType};
 /// Choices a caller makes about values that are not exact as given.
 ///
 /// The default alters nothing: every value that cannot be stored exactly is an error.
+///
+/// # Examples
+///
+/// This also shows [`Policy::new`]: the default refuses to round.
+///
+/// ```
+/// use bqcodec::value::{Codec, Input, Policy, numeric::Rounding};
+///
+/// let numeric = Codec::parse_type("NUMERIC(5, 2)")?;
+/// let err = numeric.parse(Input::Number("1.005"), &Policy::new()).unwrap_err();
+/// assert!(err.is_excess_scale());
+/// let rounded = numeric.parse(Input::Number("1.005"), &Policy::new().with_rounding(Rounding::HalfEven))?;
+/// assert_eq!(rounded.to_canonical(), "1");
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Policy {
@@ -93,6 +108,22 @@ impl Policy {
 }
 
 /// A leaf column type with its parameters: what a value of it must look like.
+///
+/// # Examples
+///
+/// This also shows [`type_name`](Self::type_name).
+///
+/// ```
+/// use bqcodec::value::{Codec, Input, Policy};
+///
+/// let codec = Codec::parse_type("STRING(3)")?;
+/// assert_eq!(codec, Codec::String { max_length: Some(3) });
+/// assert_eq!(codec.type_name(), "STRING(3)");
+/// assert_eq!(Codec::parse_type("integer")?.type_name(), "INT64"); // REST alias
+/// assert_eq!(codec.parse(Input::Str("abcd"), &Policy::new()).unwrap_err().to_string(),
+///     "expected at most 3 characters, found 4");
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Codec {
@@ -139,6 +170,18 @@ pub enum Codec {
 
 impl Codec {
     /// The codec of a leaf field; `None` for RECORD.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::{Codec, numeric::DecimalParams};
+    /// use bqcodec::{Field, FieldType};
+    ///
+    /// let mut price = Field::new("price", FieldType::Numeric);
+    /// (price.precision, price.scale) = (Some(10), Some(2));
+    /// assert_eq!(Codec::for_field(&price), Some(Codec::Numeric(DecimalParams { precision: Some(10), scale: Some(2) })));
+    /// assert_eq!(Codec::for_field(&Field::record("r", vec![Field::new("a", FieldType::Bool)])), None);
+    /// ```
     pub fn for_field(field: &Field) -> Option<Codec> {
         let params = DecimalParams {
             precision: field.precision,
@@ -268,6 +311,21 @@ impl Codec {
 
     /// Parses one non-null `serde_json::Value` (the general, slower entry
     /// point; the fast path reads JSON bytes without building a `Value`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::{Codec, Policy};
+    /// use serde_json::json;
+    ///
+    /// let value = json!("2024-02-29");
+    /// let date = Codec::Date.parse_value(&value, &Policy::new())?;
+    /// assert_eq!(date.to_canonical(), "2024-02-29");
+    /// // A serde_json::Value holds a float as f64: 0.1 arrives as the f64's shortest digits.
+    /// assert_eq!(Codec::parse_type("NUMERIC")?.parse_value(&json!(0.1), &Policy::new())?.to_canonical(), "0.1");
+    /// assert!(Codec::Date.parse_value(&json!(null), &Policy::new()).is_err());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn parse_value<'a>(
         &self,
         value: &'a serde_json::Value,
@@ -293,6 +351,22 @@ impl Codec {
 
     /// Parses one non-null input into the canonical scalar. [`Input::Null`] is
     /// rejected here: whether NULL is allowed is the field mode's business.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::{Codec, Input, Policy, Scalar};
+    ///
+    /// let policy = Policy::new();
+    /// assert_eq!(Codec::Int64.parse(Input::Str("42"), &policy)?, Scalar::Int64(42));
+    /// // NUMERIC from a JSON number keeps the digits as written (never through f64).
+    /// let n = Codec::parse_type("NUMERIC")?.parse(Input::Number("0.1000000001"), &policy);
+    /// assert_eq!(n.unwrap_err().to_string(),
+    ///     r#"expected at most 9 fractional digits, found "0.1000000001" (choose a rounding policy to round)"#);
+    /// assert_eq!(Codec::Int64.parse(Input::Null, &policy).unwrap_err().to_string(),
+    ///     r#"expected INT64 (an integer or integer string with no fractional part, e.g. 42 or "-9223372036854775808"), found null"#);
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn parse<'a>(&self, input: Input<'a>, policy: &Policy) -> Result<Scalar<'a>, ValueError> {
         Ok(match *self {
             Codec::Bool => Scalar::Bool(scalar::parse_bool(input)?),
@@ -363,6 +437,20 @@ fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
 }
 
 /// A canonical value of one BigQuery type: what every sink writes.
+///
+/// # Examples
+///
+/// This also shows [`to_canonical`](Self::to_canonical) (also `Display`).
+///
+/// ```
+/// use bqcodec::value::{Codec, Input, Policy, Scalar};
+///
+/// let ts = Codec::parse_type("TIMESTAMP")?.parse(Input::Str("2024-01-02 03:04:05.5+01:00"), &Policy::new())?;
+/// assert_eq!(ts.to_canonical(), "2024-01-02T02:04:05.500000Z");
+/// assert_eq!(Scalar::Bytes(b"hi".as_slice().into()).to_string(), "aGk=");
+/// assert_eq!(Scalar::Float64(1e21).to_canonical(), "1e+21");
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Scalar<'a> {
@@ -402,6 +490,19 @@ pub enum Scalar<'a> {
 
 impl Scalar<'_> {
     /// The same value with nothing borrowed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::{Codec, Input, Policy, Scalar};
+    ///
+    /// let owned: Scalar<'static> = {
+    ///     let text = String::from("abc");
+    ///     Codec::String { max_length: None }.parse(Input::Str(&text), &Policy::new())?.into_owned()
+    /// };
+    /// assert_eq!(owned, Scalar::String("abc".into()));
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn into_owned(self) -> Scalar<'static> {
         match self {
             Scalar::Bool(v) => Scalar::Bool(v),
@@ -425,6 +526,17 @@ impl Scalar<'_> {
 
     /// Appends the canonical text (BigQuery's canonical literal; see the
     /// type table in the README).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::{Codec, Input, Policy};
+    ///
+    /// let mut out = String::from("value=");
+    /// Codec::Interval.parse(Input::Str("P1Y2M3DT4H"), &Policy::new())?.write_canonical(&mut out);
+    /// assert_eq!(out, "value=1-2 3 4:0:0");
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn write_canonical(&self, out: &mut String) {
         use std::fmt::Write as _;
         // Writing to a String cannot fail.
@@ -466,6 +578,20 @@ impl Scalar<'_> {
     /// `"NaN"`, `"Infinity"`, `"-Infinity"`; RANGE an object
     /// `{"start": …, "end": …}` (null for an unbounded end); JSON the JSON
     /// text as a string; every other type its canonical text as a string.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::{Codec, Input, Policy, Scalar};
+    ///
+    /// let json = |s: Scalar| { let mut out = String::new(); s.write_json(&mut out); out };
+    /// assert_eq!(json(Scalar::Int64(9007199254740993)), r#""9007199254740993""#); // a string: exact in every reader
+    /// assert_eq!(json(Scalar::Float64(f64::NAN)), r#""NaN""#);
+    /// assert_eq!(json(Scalar::Float64(2.5)), "2.5");
+    /// let range = Codec::parse_type("RANGE<DATE>")?.parse(Input::Str("[2024-01-01, UNBOUNDED)"), &Policy::new())?;
+    /// assert_eq!(json(range), r#"{"start":"2024-01-01","end":null}"#);
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn write_json(&self, out: &mut String) {
         match self {
             Scalar::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -513,6 +639,16 @@ fn range_ends_text(r: &RangeValue) -> (Option<String>, Option<String>) {
 }
 
 /// Appends `s` as a JSON string literal.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::value::write_json_string;
+///
+/// let mut out = String::new();
+/// write_json_string("a\"b\\\n\u{1}", &mut out);
+/// assert_eq!(out, r#""a\"b\\\n\u0001""#);
+/// ```
 pub fn write_json_string(s: &str, out: &mut String) {
     out.push('"');
     let mut run = 0;

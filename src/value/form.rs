@@ -13,6 +13,23 @@ use super::{Codec, Input, Policy, Scalar};
 use crate::error::ValueError;
 
 /// A named encoding of one value.
+///
+/// # Examples
+///
+/// This also shows [`ALL`](Self::ALL), [`name`](Self::name), `Display` and
+/// `FromStr`.
+///
+/// ```
+/// use bqcodec::value::Form;
+///
+/// assert_eq!(Form::PackedMicros.name(), "packed-micros");
+/// assert_eq!("days".parse::<Form>()?, Form::Days);
+/// assert_eq!(Form::ALL.map(|f| f.to_string()).join(" "),
+///     "canonical bytes packed-micros packed-seconds days micros insert-all");
+/// assert_eq!("hex".parse::<Form>().unwrap_err().to_string(),
+///     r#"expected one of canonical, bytes, packed-micros, packed-seconds, days, micros, insert-all, found "hex""#);
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Form {
@@ -59,6 +76,18 @@ impl Form {
     }
 
     /// Whether values of `codec` have this form.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::{Codec, Form};
+    ///
+    /// assert!(Form::PackedSeconds.applies_to(&Codec::Time));
+    /// assert!(Form::Bytes.applies_to(&Codec::parse_type("NUMERIC")?));
+    /// assert!(!Form::Micros.applies_to(&Codec::parse_type("TIMESTAMP(12)")?));
+    /// assert!(!Form::Days.applies_to(&Codec::DateTime));
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn applies_to(self, codec: &Codec) -> bool {
         match self {
             Form::Canonical | Form::InsertAll => true,
@@ -87,6 +116,21 @@ impl Form {
     }
 
     /// Encodes a canonical scalar of `codec` in this form.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::{Codec, Form, Input, Policy};
+    ///
+    /// let numeric = Codec::parse_type("NUMERIC")?;
+    /// let one = numeric.parse(Input::Str("1"), &Policy::new())?;
+    /// assert_eq!(Form::Bytes.encode(&numeric, &one)?, "00ca9a3b"); // BigDecimal bytes, hex
+    /// let dt = Codec::DateTime.parse(Input::Str("2024-02-29 13:14:15"), &Policy::new())?;
+    /// assert_eq!(Form::PackedSeconds.encode(&Codec::DateTime, &dt)?, (2024i64 << 26 | 2 << 22 | 29 << 17 | 13 << 12 | 14 << 6 | 15).to_string());
+    /// assert_eq!(Form::Days.encode(&Codec::DateTime, &dt).unwrap_err().to_string(),
+    ///     r#"expected a form of DATETIME (canonical, packed-micros, packed-seconds, insert-all), found "days""#);
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn encode(self, codec: &Codec, value: &Scalar<'_>) -> Result<String, ValueError> {
         if !self.applies_to(codec) {
             return Err(self.not_applicable(codec));
@@ -116,6 +160,20 @@ impl Form {
     }
 
     /// Decodes `encoded` (text in this form) into a canonical scalar of `codec`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::{Codec, Form, Policy};
+    ///
+    /// let policy = Policy::new();
+    /// assert_eq!(Form::Bytes.decode(&Codec::parse_type("NUMERIC")?, "0x00ca9a3b", &policy)?.to_string(), "1");
+    /// assert_eq!(Form::Days.decode(&Codec::Date, "-1", &policy)?.to_string(), "1969-12-31");
+    /// assert_eq!(Form::Micros.decode(&Codec::parse_type("TIMESTAMP")?, "1500000", &policy)?.to_string(), "1970-01-01T00:00:01.500000Z");
+    /// // Decoded bytes are checked against the declared scale too.
+    /// assert!(Form::Bytes.decode(&Codec::parse_type("NUMERIC(5, 2)")?, "01", &policy).unwrap_err().is_excess_scale());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn decode<'a>(
         self,
         codec: &Codec,
@@ -216,6 +274,15 @@ impl FromStr for Form {
 }
 
 /// Lower-case hex.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::value::form::hex;
+///
+/// assert_eq!(hex(&[0x00, 0xca, 0x9a, 0x3b]), "00ca9a3b");
+/// assert_eq!(hex(&[]), "");
+/// ```
 pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
@@ -227,6 +294,17 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 /// Parses hex (either case, an optional `0x` prefix).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::value::form::unhex;
+///
+/// assert_eq!(unhex("0x00CA9a3b")?, [0x00, 0xca, 0x9a, 0x3b]);
+/// assert_eq!(unhex("abc").unwrap_err().to_string(),
+///     r#"expected hex digits (an even number of 0-9, a-f), found "abc""#);
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 pub fn unhex(text: &str) -> Result<Vec<u8>, ValueError> {
     let t = text.trim();
     let t = t

@@ -68,6 +68,18 @@ use std::fmt;
 use std::str::FromStr;
 
 /// The deepest nesting of geometry collections accepted.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::value::geography::Geography;
+///
+/// let mut wkt = "POINT(1 2)".to_owned();
+/// for _ in 0..33 { wkt = format!("GEOMETRYCOLLECTION({wkt})"); }
+/// assert!(Geography::from_wkt(&wkt).is_err()); // 33 levels
+/// let wkt = wkt.replacen("GEOMETRYCOLLECTION(", "", 1);
+/// assert!(Geography::from_wkt(&wkt[..wkt.len() - 1]).is_ok()); // 32 levels
+/// ```
 pub const MAX_NESTING: usize = 32;
 
 /// The default bound on GEOGRAPHY text (WKT or GeoJSON), in bytes:
@@ -75,6 +87,15 @@ pub const MAX_NESTING: usize = 32;
 /// take is refused by default (BigQuery documents no GEOGRAPHY size limit of
 /// its own). Lower it with [`Geography::parse_limited`] or
 /// [`Policy::with_max_geography_bytes`](crate::value::Policy::with_max_geography_bytes).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::value::{Policy, geography::DEFAULT_MAX_GEOGRAPHY_BYTES};
+///
+/// assert_eq!(Policy::new().max_geography_bytes, DEFAULT_MAX_GEOGRAPHY_BYTES);
+/// assert_eq!(DEFAULT_MAX_GEOGRAPHY_BYTES, 10_000_000);
+/// ```
 pub const DEFAULT_MAX_GEOGRAPHY_BYTES: usize = 10_000_000;
 
 /// The nesting rule, for error messages (kept in step with [`MAX_NESTING`]).
@@ -88,6 +109,22 @@ const COORD_RANGE: &str =
     "GEOGRAPHY coordinates with longitude in -180..180 and latitude in -90..90";
 
 /// A validated GEOGRAPHY value, held as canonical WKT.
+///
+/// # Examples
+///
+/// This also shows [`wkt`](Self::wkt) and `FromStr` (WKT, or GeoJSON when
+/// the text starts with `{`).
+///
+/// ```
+/// use bqcodec::value::geography::Geography;
+///
+/// let g: Geography = "polygon((0 0, 1 0, 1 1, 0 0))".parse()?;
+/// assert_eq!(g.wkt(), "POLYGON((0 0, 1 0, 1 1, 0 0))");
+/// assert_eq!(g.to_string(), g.wkt());
+/// let p: Geography = r#"{"type": "Point", "coordinates": [-122.35, 47.62]}"#.parse()?;
+/// assert_eq!(p.wkt(), "POINT(-122.35 47.62)");
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Geography {
     wkt: String,
@@ -147,6 +184,18 @@ impl Geography {
     }
 
     /// Reads WKT text (the WKT half of [`Geography::parse`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::geography::Geography;
+    ///
+    /// assert_eq!(Geography::from_wkt("MultiPoint((1 2), (3 4))")?.wkt(), "MULTIPOINT(1 2, 3 4)");
+    /// assert!(Geography::from_wkt("POINT(1 2 3)").is_err()); // 2-D only
+    /// assert!(Geography::from_wkt("POINT(181 0)").unwrap_err().is_out_of_range());
+    /// assert!(Geography::from_wkt("POLYGON((0 0, 1 0, 1 1, 0 1))").is_err()); // ring not closed
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn from_wkt(text: &str) -> Result<Self, ValueError> {
         let shape = WktReader::new(text)
             .read()
@@ -155,6 +204,18 @@ impl Geography {
     }
 
     /// Reads GeoJSON geometry text (the GeoJSON half of [`Geography::parse`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::geography::Geography;
+    ///
+    /// let g = Geography::from_geojson(r#"{"type":"MultiPoint","coordinates":[[1,2],[3,4]]}"#)?;
+    /// assert_eq!(g.wkt(), "MULTIPOINT(1 2, 3 4)");
+    /// // Geometry objects only: a Feature is rejected.
+    /// assert!(Geography::from_geojson(r#"{"type":"Feature","geometry":null,"properties":{}}"#).is_err());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn from_geojson(text: &str) -> Result<Self, ValueError> {
         let tree = json::parse_tree(text, json::MAX_DEPTH, EXPECTED)?;
         let shape = shape_from_geojson(&tree, 0).map_err(|e| e.into_value_error(text))?;
@@ -169,6 +230,17 @@ impl Geography {
     /// The geometry as GeoJSON text: a geometry object with `type` first,
     /// then `coordinates` (or `geometries`), numbers in `serde_json`'s
     /// shortest round-trip form (`1.0`, `-122.35`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::geography::Geography;
+    ///
+    /// let g = Geography::from_wkt("POINT(-122.35 47.62)")?;
+    /// assert_eq!(g.to_geojson(), r#"{"type":"Point","coordinates":[-122.35,47.62]}"#);
+    /// assert_eq!(Geography::from_wkt("POINT(1 2)")?.to_geojson(), r#"{"type":"Point","coordinates":[1.0,2.0]}"#);
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn to_geojson(&self) -> String {
         // The held WKT was written by `write_wkt`, which `WktReader` always
         // reads back; an empty collection stands in for the impossible failure.

@@ -6,6 +6,20 @@
 /// Numbers stay as the text that was written, so that a type decides how to
 /// read them: an INT64 of 2^63−1 or a NUMERIC of 38 digits is never routed
 /// through `f64`.
+///
+/// # Examples
+///
+/// This also shows [`kind`](Self::kind) and [`text`](Self::text).
+///
+/// ```
+/// use bqcodec::Input;
+///
+/// assert_eq!(Input::Number("-1.5e3").text(), "-1.5e3"); // number text is kept as written
+/// assert_eq!(Input::Raw("[1, 2]").kind(), "an array");
+/// assert_eq!(Input::Raw(r#"{"a": 1}"#).kind(), "an object");
+/// assert_eq!((Input::Null.kind(), Input::Null.text()), ("null", "null"));
+/// assert_eq!(Input::Bool(false).text(), "false");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Input<'a> {

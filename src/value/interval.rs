@@ -83,8 +83,26 @@ const PRECISION: &str =
     "INTERVAL with at most microsecond precision (fraction digits after the sixth must be 0)";
 
 /// The largest number of months: 10 000 years.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::value::interval::{Interval, MAX_MONTHS};
+///
+/// assert_eq!(MAX_MONTHS, 10_000 * 12);
+/// assert!(Interval::new(MAX_MONTHS + 1, 0, 0).unwrap_err().is_out_of_range());
+/// ```
 pub const MAX_MONTHS: i32 = 120_000;
 /// The largest number of days.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::value::interval::{Interval, MAX_DAYS};
+///
+/// assert!(Interval::new(0, -MAX_DAYS, 0).is_ok());
+/// assert!(Interval::new(0, MAX_DAYS + 1, 0).unwrap_err().is_out_of_range());
+/// ```
 pub const MAX_DAYS: i32 = 3_660_000;
 
 const NANOS_PER_MICRO: i128 = 1_000;
@@ -92,6 +110,16 @@ const NANOS_PER_SECOND: i128 = 1_000_000_000;
 const NANOS_PER_MINUTE: i128 = 60 * NANOS_PER_SECOND;
 const NANOS_PER_HOUR: i128 = 60 * NANOS_PER_MINUTE;
 /// The largest time part: 87 840 000 hours, in nanoseconds.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::value::interval::{Interval, MAX_NANOS};
+///
+/// assert_eq!(Interval::new(0, 0, MAX_NANOS)?.to_string(), "0-0 0 87840000:0:0");
+/// assert!(Interval::new(0, 0, MAX_NANOS + 1_000).unwrap_err().is_out_of_range());
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 pub const MAX_NANOS: i128 = 87_840_000 * NANOS_PER_HOUR;
 
 /// An INTERVAL: (months, days, nanoseconds), each part signed independently.
@@ -103,6 +131,23 @@ pub const MAX_NANOS: i128 = 87_840_000 * NANOS_PER_HOUR;
 /// Equality and hashing compare the three parts as stored: one month and 30
 /// days are different values here (BigQuery's `=` operator would call them
 /// equal, but it stores and prints them differently).
+///
+/// # Examples
+///
+/// This also shows [`ZERO`](Self::ZERO), [`months`](Self::months),
+/// [`days`](Self::days) and [`nanos`](Self::nanos).
+///
+/// ```
+/// use bqcodec::value::interval::Interval;
+///
+/// let i: Interval = "1-2 3 4:05:06.5".parse()?;
+/// assert_eq!((i.months(), i.days(), i.nanos()), (14, 3, 14_706_500_000_000));
+/// assert_eq!(i.to_string(), "1-2 3 4:5:6.500"); // whole milliseconds: 3 fraction digits
+/// assert_eq!(Interval::ZERO.to_string(), "0-0 0 0:0:0");
+/// // Parts are kept apart: one month is not 30 days.
+/// assert_ne!(Interval::new(1, 0, 0)?, Interval::new(0, 30, 0)?);
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Interval {
     months: i32,
@@ -141,6 +186,17 @@ impl Interval {
     /// Rejects months outside ±120 000, days outside ±3 660 000, a time part
     /// outside ±87 840 000 hours (all out-of-range errors), and a time part
     /// that is not a whole number of microseconds (BigQuery's precision).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::interval::Interval;
+    ///
+    /// assert_eq!(Interval::new(-13, 2, -1_000)?.to_string(), "-1-1 2 -0:0:0.000001");
+    /// assert_eq!(Interval::new(0, 0, 1).unwrap_err().to_string(),
+    ///     r#"expected INTERVAL with at most microsecond precision (fraction digits after the sixth must be 0), found "months 0, days 0, nanoseconds 1""#);
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn new(months: i32, days: i32, nanos: i128) -> Result<Self, ValueError> {
         let found = || format!("months {months}, days {days}, nanoseconds {nanos}");
         if !(-MAX_MONTHS..=MAX_MONTHS).contains(&months)
@@ -202,6 +258,17 @@ impl Interval {
     /// An `i64` holds about ±2 562 047 hours of nanoseconds, a small part of
     /// BigQuery's ±87 840 000 hours; larger time parts are an out-of-range
     /// error rather than a wrapped or clamped value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::interval::Interval;
+    ///
+    /// assert_eq!("0-1 2 0:0:1".parse::<Interval>()?.to_month_day_nano()?, (1, 2, 1_000_000_000));
+    /// // 87 840 000 hours of nanoseconds do not fit an i64: an error, not a wrap.
+    /// assert!("0-0 0 87840000:0:0".parse::<Interval>()?.to_month_day_nano().unwrap_err().is_out_of_range());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn to_month_day_nano(self) -> Result<(i32, i32, i64), ValueError> {
         let nanos = i64::try_from(self.nanos).map_err(|_| {
             ValueError::out_of_range(
@@ -215,6 +282,16 @@ impl Interval {
 
     /// From Arrow's month-day-nano; range-checked like [`Interval::new`]
     /// (sub-microsecond nanoseconds are an error).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::interval::Interval;
+    ///
+    /// assert_eq!(Interval::from_month_day_nano(1, 2, 1_000_000_000)?.to_string(), "0-1 2 0:0:1");
+    /// assert!(Interval::from_month_day_nano(0, 0, 999).is_err()); // sub-microsecond
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn from_month_day_nano(months: i32, days: i32, nanos: i64) -> Result<Self, ValueError> {
         Interval::new(months, days, nanos.into())
     }
@@ -227,6 +304,17 @@ impl Interval {
     /// the zero interval is `P0Y`. The fraction of a second is written
     /// without trailing zeros. [`Interval::parse`] reads the result back to
     /// the same value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::interval::Interval;
+    ///
+    /// assert_eq!("1-2 3 4:5:6.5".parse::<Interval>()?.to_iso8601(), "P1Y2M3DT4H5M6.5S");
+    /// assert_eq!("-0-2 3 -4:0:0".parse::<Interval>()?.to_iso8601(), "P-2M3DT-4H");
+    /// assert_eq!(Interval::ZERO.to_iso8601(), "P0Y");
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn to_iso8601(self) -> String {
         use std::fmt::Write as _;
         let mut out = String::from("P");

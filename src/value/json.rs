@@ -57,6 +57,16 @@ use crate::error::ValueError;
 use std::borrow::Cow;
 
 /// The deepest nesting of arrays and objects BigQuery accepts in a JSON value.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::value::{Input, json};
+///
+/// let deep = |n: usize| "[".repeat(n) + &"]".repeat(n);
+/// assert!(json::parse(Input::Raw(&deep(json::MAX_DEPTH))).is_ok());
+/// assert!(json::parse(Input::Raw(&deep(json::MAX_DEPTH + 1))).is_err());
+/// ```
 pub const MAX_DEPTH: usize = 500;
 
 /// What [`parse`] accepts, for error messages.

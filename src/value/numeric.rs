@@ -59,6 +59,19 @@ use std::fmt;
 use std::str::FromStr;
 
 /// What to do with more fractional digits than the scale allows.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::value::numeric::{DecimalParams, Numeric, Rounding};
+///
+/// let two = DecimalParams { precision: None, scale: Some(2) };
+/// assert!(Numeric::parse_str("2.345", two, Rounding::Reject).unwrap_err().is_excess_scale());
+/// assert_eq!(Numeric::parse_str("2.345", two, Rounding::HalfAwayFromZero)?.to_string(), "2.35");
+/// assert_eq!(Numeric::parse_str("2.345", two, Rounding::HalfEven)?.to_string(), "2.34");
+/// assert_eq!(Numeric::parse_str("-2.345", two, Rounding::HalfAwayFromZero)?.to_string(), "-2.35");
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum Rounding {
@@ -81,6 +94,21 @@ pub enum Rounding {
 /// - scale S only: at most S fractional digits, the type's full range.
 ///
 /// A scale above the type's (9 or 38) is read as the type's scale.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::value::numeric::{DecimalParams, Numeric, Rounding};
+///
+/// // NUMERIC(5, 2): at most 3 integer digits and 2 fractional ones.
+/// let p = DecimalParams { precision: Some(5), scale: Some(2) };
+/// assert_eq!(Numeric::parse_str("999.99", p, Rounding::Reject)?.to_string(), "999.99");
+/// assert!(Numeric::parse_str("1000", p, Rounding::Reject).unwrap_err().is_out_of_range());
+/// // NUMERIC(5) means scale 0.
+/// let p = DecimalParams { precision: Some(5), scale: None };
+/// assert!(Numeric::parse_str("1.5", p, Rounding::Reject).unwrap_err().is_excess_scale());
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct DecimalParams {
     /// Declared precision P (total digits), if any.
@@ -606,6 +634,22 @@ fn fast_plain_decimal(text: &str) -> Option<i128> {
 /// A NUMERIC value: the decimal times 10^9, exactly, in an i128.
 ///
 /// Always within ±99999999999999999999999999999.999999999.
+///
+/// # Examples
+///
+/// This also shows the constants and [`scaled`](Self::scaled).
+///
+/// ```
+/// use bqcodec::value::numeric::Numeric;
+///
+/// let v: Numeric = "2.30".parse()?;
+/// assert_eq!(v.scaled(), 2_300_000_000); // value × 10^9
+/// assert_eq!(v.to_string(), "2.3"); // canonical text: no trailing zeros
+/// assert_eq!("1.5e3".parse::<Numeric>()?.to_string(), "1500");
+/// assert_eq!(Numeric::MAX.to_string(), "99999999999999999999999999999.999999999");
+/// assert_eq!((Numeric::SCALE, Numeric::ZERO.scaled(), Numeric::MIN.scaled()), (9, 0, -Numeric::MAX.scaled()));
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Numeric(i128);
 
@@ -621,6 +665,17 @@ impl Numeric {
 
     /// From the scaled integer (value × 10^9). Rejects |scaled| > 10^38 − 1
     /// with [`ValueError::OutOfRange`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::numeric::Numeric;
+    ///
+    /// assert_eq!(Numeric::from_scaled(-1)?.to_string(), "-0.000000001");
+    /// assert_eq!(Numeric::from_scaled(10i128.pow(38) - 1)?, Numeric::MAX);
+    /// assert!(Numeric::from_scaled(10i128.pow(38)).unwrap_err().is_out_of_range());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn from_scaled(scaled: i128) -> Result<Self, ValueError> {
         if scaled.unsigned_abs() > NUMERIC_MAX_SCALED.unsigned_abs() {
             let text = scaled_text(scaled < 0, scaled.unsigned_abs(), Self::SCALE);
@@ -641,6 +696,22 @@ impl Numeric {
     /// more fractional digits than the (declared) scale under
     /// [`Rounding::Reject`] ([`ValueError::ExcessScale`]), and values outside
     /// the range or `params`' precision ([`ValueError::OutOfRange`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::numeric::{DecimalParams, Numeric, Rounding};
+    /// use bqcodec::Input;
+    ///
+    /// // A JSON number is read from its text: 0.1 is exactly 0.1, not the nearest f64.
+    /// let v = Numeric::parse(Input::Number("0.1"), DecimalParams::default(), Rounding::Reject)?;
+    /// assert_eq!(v.scaled(), 100_000_000);
+    /// let v = Numeric::parse(Input::Str("-1.5E3"), DecimalParams::default(), Rounding::Reject)?;
+    /// assert_eq!(v.to_string(), "-1500");
+    /// assert_eq!(Numeric::parse(Input::Bool(true), DecimalParams::default(), Rounding::Reject).unwrap_err().to_string(),
+    ///     r#"expected NUMERIC (a decimal number or string, e.g. 1.5, "-2.5e-3", "99999999999999999999999999999.999999999"), found a boolean"#);
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn parse(
         input: Input<'_>,
         params: DecimalParams,
@@ -702,6 +773,23 @@ impl Numeric {
     /// Appends the BigDecimal encoding: the scaled integer as minimal-length
     /// little-endian two's complement (zero is one byte 0x00; 1 is
     /// `00 ca 9a 3b`, i.e. 10^9).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::numeric::Numeric;
+    ///
+    /// let mut out = Vec::new();
+    /// "1".parse::<Numeric>()?.write_bigdecimal_bytes(&mut out);
+    /// assert_eq!(out, [0x00, 0xca, 0x9a, 0x3b]); // 10^9, little-endian
+    /// out.clear();
+    /// "-0.000000001".parse::<Numeric>()?.write_bigdecimal_bytes(&mut out);
+    /// assert_eq!(out, [0xff]); // minimal two's complement
+    /// out.clear();
+    /// Numeric::ZERO.write_bigdecimal_bytes(&mut out);
+    /// assert_eq!(out, [0x00]);
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn write_bigdecimal_bytes(self, out: &mut Vec<u8>) {
         push_minimal_le(&self.0.to_le_bytes(), out);
     }
@@ -732,6 +820,19 @@ impl Numeric {
     /// Accepts 1 to 16 bytes, minimal or not (high bytes are sign-extended).
     /// Rejects empty input and more than 16 bytes ([`ValueError::Invalid`]),
     /// and values beyond NUMERIC's range ([`ValueError::OutOfRange`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::numeric::Numeric;
+    ///
+    /// assert_eq!(Numeric::from_bigdecimal_bytes(&[0x00, 0xca, 0x9a, 0x3b])?.to_string(), "1");
+    /// assert_eq!(Numeric::from_bigdecimal_bytes(&[0x00, 0x36, 0x65, 0xc4, 0xff, 0xff])?.to_string(), "-1"); // not minimal: fine
+    /// assert!(Numeric::from_bigdecimal_bytes(&[]).is_err());
+    /// assert!(Numeric::from_bigdecimal_bytes(&[0xff; 16]).is_ok()); // −1 × 10^−9
+    /// assert!(Numeric::from_bigdecimal_bytes(&[0x7f; 16]).unwrap_err().is_out_of_range());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn from_bigdecimal_bytes(bytes: &[u8]) -> Result<Self, ValueError> {
         let full = sign_extend::<16>(bytes)
             .ok_or_else(|| ValueError::invalid(NUMERIC_BYTES_EXPECTED, &hex_for_message(bytes)))?;
@@ -769,6 +870,23 @@ const BIGNUMERIC_BYTES_EXPECTED: &str =
 ///
 /// Every [`I256`] is a valid BIGNUMERIC: the range is exactly −2^255 × 10^−38
 /// to (2^255 − 1) × 10^−38.
+///
+/// # Examples
+///
+/// This also shows the constants.
+///
+/// ```
+/// use bqcodec::value::numeric::BigNumeric;
+///
+/// let v: BigNumeric = "0.00000000000000000000000000000000000001".parse()?; // 38 digits
+/// assert_eq!(v.to_le_bytes32()[..2], [1, 0]);
+/// assert_eq!(BigNumeric::SCALE, 38);
+/// assert_eq!(BigNumeric::MAX.to_string(),
+///     "578960446186580977117854925043439539266.34992332820282019728792003956564819967");
+/// assert!("1e-39".parse::<BigNumeric>().unwrap_err().is_excess_scale());
+/// assert!(BigNumeric::MIN < BigNumeric::ZERO);
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct BigNumeric(I256);
 
@@ -797,12 +915,35 @@ impl BigNumeric {
 
     /// The scaled integer as 32 little-endian bytes: what Arrow's
     /// `Decimal256(76, 38)` holds (`i256::from_le_bytes`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::numeric::BigNumeric;
+    ///
+    /// let one: BigNumeric = "1".parse()?;
+    /// let bytes = one.to_le_bytes32(); // 10^38
+    /// assert_eq!(bytes[..16], [0, 0, 0, 0, 0x40, 0x22, 0x8a, 0x09, 0x7a, 0xc4, 0x86, 0x5a, 0xa8, 0x4c, 0x3b, 0x4b]);
+    /// assert_eq!(bytes[16..], [0; 16]);
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn to_le_bytes32(self) -> [u8; 32] {
         self.0.to_le_bytes()
     }
 
     /// From 32 little-endian bytes of the scaled integer (the inverse of
     /// [`BigNumeric::to_le_bytes32`]); every pattern is valid.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::numeric::BigNumeric;
+    ///
+    /// assert_eq!(BigNumeric::from_le_bytes32([0xff; 32]).to_string(), "-0.00000000000000000000000000000000000001");
+    /// let mut max = [0xff; 32];
+    /// max[31] = 0x7f;
+    /// assert_eq!(BigNumeric::from_le_bytes32(max), BigNumeric::MAX);
+    /// ```
     pub fn from_le_bytes32(bytes: [u8; 32]) -> Self {
         BigNumeric(I256::from_le_bytes(bytes))
     }
@@ -814,6 +955,20 @@ impl BigNumeric {
     /// more fractional digits than the (declared) scale under
     /// [`Rounding::Reject`] ([`ValueError::ExcessScale`]), and values outside
     /// the range or `params`' precision ([`ValueError::OutOfRange`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::numeric::{BigNumeric, DecimalParams, Rounding};
+    /// use bqcodec::Input;
+    ///
+    /// let p = DecimalParams::default();
+    /// let v = BigNumeric::parse(Input::Number("3.14159265358979323846264338327950288419"), p, Rounding::Reject)?;
+    /// assert_eq!(v.to_string(), "3.14159265358979323846264338327950288419"); // all 38 digits kept
+    /// assert!(BigNumeric::parse(Input::Str("6e38"), p, Rounding::Reject).unwrap_err().is_out_of_range());
+    /// assert!(BigNumeric::parse(Input::Null, p, Rounding::Reject).is_err());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn parse(
         input: Input<'_>,
         params: DecimalParams,
@@ -876,6 +1031,20 @@ impl BigNumeric {
 
     /// Appends the BigDecimal encoding (as for [`Numeric`]): the scaled
     /// integer as minimal-length little-endian two's complement, 1 to 32 bytes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::numeric::BigNumeric;
+    ///
+    /// let mut out = Vec::new();
+    /// "-0.00000000000000000000000000000000000128".parse::<BigNumeric>()?.write_bigdecimal_bytes(&mut out);
+    /// assert_eq!(out, [0x80]); // −128: one byte
+    /// out.clear();
+    /// "0.00000000000000000000000000000000000128".parse::<BigNumeric>()?.write_bigdecimal_bytes(&mut out);
+    /// assert_eq!(out, [0x80, 0x00]); // +128 needs a sign byte
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn write_bigdecimal_bytes(self, out: &mut Vec<u8>) {
         push_minimal_le(&self.0.to_le_bytes(), out);
     }
@@ -905,6 +1074,17 @@ impl BigNumeric {
     ///
     /// Accepts 1 to 32 bytes, minimal or not (high bytes are sign-extended);
     /// rejects empty input and more than 32 bytes ([`ValueError::Invalid`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::numeric::BigNumeric;
+    ///
+    /// assert_eq!(BigNumeric::from_bigdecimal_bytes(&[0x80])?.to_string(), "-0.00000000000000000000000000000000000128");
+    /// assert!(BigNumeric::from_bigdecimal_bytes(&[0; 33]).is_err());
+    /// assert!(BigNumeric::from_bigdecimal_bytes(&[]).is_err());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn from_bigdecimal_bytes(bytes: &[u8]) -> Result<Self, ValueError> {
         let full = sign_extend::<32>(bytes).ok_or_else(|| {
             ValueError::invalid(BIGNUMERIC_BYTES_EXPECTED, &hex_for_message(bytes))

@@ -35,6 +35,17 @@ use crate::schema::{FieldType, RangeElementType};
 use std::fmt;
 
 /// `[start, end)`; `None` is UNBOUNDED.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::value::{civil::Date, range::Range};
+///
+/// let r = Range::new(Some(Date::from_days(0)?), None)?;
+/// assert_eq!(r.to_string(), "[1970-01-01, UNBOUNDED)");
+/// assert_eq!(Range::<Date>::new(None, None)?.to_string(), "[UNBOUNDED, UNBOUNDED)");
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Range<T> {
     /// Inclusive start; `None` is unbounded.
@@ -46,6 +57,19 @@ pub struct Range<T> {
 impl<T: Ord + fmt::Display> Range<T> {
     /// A range from its ends; rejects a start that is not strictly before
     /// the end when both are bounded.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::{civil::Date, range::Range};
+    ///
+    /// let day = Date::from_ymd(2024, 1, 1)?;
+    /// assert!(Range::new(Some(day), Some(Date::from_ymd(2024, 1, 2)?)).is_ok());
+    /// // An empty range is an error, as in BigQuery.
+    /// assert_eq!(Range::new(Some(day), Some(day)).unwrap_err().to_string(),
+    ///     r#"expected RANGE with start before end (BigQuery rejects empty and reversed ranges), found "[2024-01-01, 2024-01-01)""#);
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn new(start: Option<T>, end: Option<T>) -> Result<Self, ValueError> {
         let range = Range { start, end };
         match (&range.start, &range.end) {
@@ -76,6 +100,20 @@ impl<T: fmt::Display> fmt::Display for Range<T> {
 }
 
 /// A RANGE value of one of the three element types.
+///
+/// # Examples
+///
+/// This also shows [`element`](Self::element).
+///
+/// ```
+/// use bqcodec::value::{Input, range::RangeValue};
+/// use bqcodec::schema::RangeElementType;
+///
+/// let r = RangeValue::parse(Input::Str("[2024-01-01 10:00:00, UNBOUNDED)"), RangeElementType::DateTime)?;
+/// assert_eq!(r.element(), RangeElementType::DateTime);
+/// assert_eq!(r.to_string(), "[2024-01-01T10:00:00, UNBOUNDED)");
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RangeValue {
@@ -95,6 +133,21 @@ impl RangeValue {
     /// (one `", "` between the ends, no other spaces), unknown object keys,
     /// ends the element type rejects, and a start not before the end; see the
     /// [module documentation](self).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::{Input, range::RangeValue};
+    /// use bqcodec::schema::RangeElementType::{Date, Timestamp};
+    ///
+    /// let r = RangeValue::parse(Input::Raw(r#"{"start": "2024-01-01", "end": null}"#), Date)?;
+    /// assert_eq!(r.to_string(), "[2024-01-01, UNBOUNDED)");
+    /// let r = RangeValue::parse(Input::Str("[2024-01-01 00:00:00+01:00, NULL)"), Timestamp)?;
+    /// assert_eq!(r.to_string(), "[2023-12-31T23:00:00Z, UNBOUNDED)");
+    /// assert!(RangeValue::parse(Input::Str("[2024-01-01,UNBOUNDED)"), Date).is_err()); // exactly ", "
+    /// assert!(RangeValue::parse(Input::Str("[2024-01-02, 2024-01-01)"), Date).is_err()); // reversed
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn parse(input: Input<'_>, element: RangeElementType) -> Result<Self, ValueError> {
         match element {
             RangeElementType::Date => parse_input(input, element).map(RangeValue::Date),
@@ -107,6 +160,19 @@ impl RangeValue {
     ///
     /// Each non-null end is parsed by the element type's rules (so a string
     /// `"UNBOUNDED"` here is an error, not an open end).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::{Input, range::RangeValue};
+    /// use bqcodec::schema::RangeElementType::Date;
+    ///
+    /// let r = RangeValue::from_parts(Date, Input::Null, Input::Str("2024-01-01"))?;
+    /// assert_eq!(r.to_string(), "[UNBOUNDED, 2024-01-01)");
+    /// // Here only null is unbounded; the word is not a DATE.
+    /// assert!(RangeValue::from_parts(Date, Input::Str("UNBOUNDED"), Input::Null).is_err());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn from_parts(
         element: RangeElementType,
         start: Input<'_>,

@@ -46,6 +46,21 @@ pub(crate) struct ParseScratch {
 /// - Strings are only the words: `"0"`, `"1"`, `"yes"`, `"t"` and padded
 ///   text like `" true"` are rejected.
 /// - Null, arrays and objects are rejected.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::value::{Input, scalar::parse_bool};
+///
+/// assert_eq!(parse_bool(Input::Bool(true))?, true);
+/// assert_eq!(parse_bool(Input::Str("FALSE"))?, false); // the words, in any case
+/// assert_eq!(parse_bool(Input::Number("1.0"))?, true); // exactly 0 or 1
+/// // Other numbers are not "truthy", and "yes" or "1" as text is not a word.
+/// assert!(parse_bool(Input::Number("2")).is_err());
+/// assert_eq!(parse_bool(Input::Str("yes")).unwrap_err().to_string(),
+///     r#"expected BOOL (true or false, the string "true" or "false" in any case, or the number 0 or 1), found "yes""#);
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 pub fn parse_bool(input: Input<'_>) -> Result<bool, ValueError> {
     match input {
         Input::Bool(b) => Ok(b),
@@ -96,6 +111,19 @@ fn exact_int64(text: &str) -> Result<i64, IntFail> {
 /// `1e-1`), whitespace, hex, `_` separators and other JSON kinds; and
 /// ([`ValueError::OutOfRange`]) integers outside
 /// −9223372036854775808 … 9223372036854775807.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::value::{Input, scalar::parse_int64};
+///
+/// assert_eq!(parse_int64(Input::Number("9223372036854775807"))?, i64::MAX); // never through f64
+/// assert_eq!(parse_int64(Input::Str("-007"))?, -7);
+/// assert_eq!(parse_int64(Input::Number("1.2e3"))?, 1200); // exactly an integer
+/// assert!(parse_int64(Input::Number("1.5")).is_err()); // a fraction would be lost
+/// assert!(parse_int64(Input::Str("9223372036854775808")).unwrap_err().is_out_of_range());
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 pub fn parse_int64(input: Input<'_>) -> Result<i64, ValueError> {
     match input {
         Input::Number(t) | Input::Str(t) => exact_int64(t).map_err(|e| match e {
@@ -148,6 +176,21 @@ fn non_finite(s: &str) -> Option<f64> {
 /// - `-0` stays negative zero (BigQuery stores it as 0).
 /// - Whitespace, hex, `_` separators, booleans, null, arrays and objects
 ///   are rejected ([`ValueError::Invalid`]).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::value::{Input, scalar::parse_float64};
+///
+/// assert_eq!(parse_float64(Input::Number("0.1"))?, 0.1);
+/// assert_eq!(parse_float64(Input::Str("-Infinity"))?, f64::NEG_INFINITY);
+/// assert!(parse_float64(Input::Str("nan"))?.is_nan());
+/// assert!(parse_float64(Input::Number("-0"))?.is_sign_negative());
+/// // Too large for f64 is an error, never infinity.
+/// assert_eq!(parse_float64(Input::Number("1e400")).unwrap_err().to_string(),
+///     r#"out of range: expected FLOAT64 (a finite literal of magnitude at most 1.7976931348623157e308), found "1e400""#);
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 pub fn parse_float64(input: Input<'_>) -> Result<f64, ValueError> {
     match input {
         // JSON's number grammar is a subset of ours: no second check needed.
@@ -221,6 +264,19 @@ fn fast_f64(text: &str) -> Option<f64> {
 /// Negative zero is written `-0` (ECMAScript writes `0`), so that the text
 /// reads back through [`parse_float64`] to the same bits for every f64
 /// except NaN payloads (all NaNs are written `NaN`).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::value::scalar::write_float64;
+///
+/// let text = |v: f64| { let mut s = String::new(); write_float64(v, &mut s); s };
+/// assert_eq!(text(123.5), "123.5");
+/// assert_eq!(text(1e21), "1e+21");
+/// assert_eq!(text(0.0000001), "1e-7");
+/// assert_eq!(text(-0.0), "-0"); // reads back as negative zero
+/// assert_eq!(text(f64::INFINITY), "Infinity");
+/// ```
 pub fn write_float64(v: f64, out: &mut String) {
     if v.is_nan() {
         out.push_str("NaN");
@@ -377,6 +433,20 @@ fn len_u64(n: usize) -> u64 {
 /// null, arrays and objects are rejected ([`ValueError::Invalid`]): a STRING
 /// column gets a string, so a mistyped producer is caught rather than
 /// stringified.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::value::{Input, scalar::parse_string};
+///
+/// assert_eq!(parse_string(Input::Str("héllo"), Some(5))?, "héllo"); // 5 characters, 6 bytes
+/// assert_eq!(parse_string(Input::Str("héllo!"), Some(5)).unwrap_err().to_string(),
+///     "expected at most 5 characters, found 6");
+/// // A number is not stringified.
+/// assert_eq!(parse_string(Input::Number("42"), None).unwrap_err().to_string(),
+///     "expected STRING (a JSON string), found a number");
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 pub fn parse_string(input: Input<'_>, max_length: Option<u64>) -> Result<&str, ValueError> {
     let Input::Str(s) = input else {
         return Err(ValueError::wrong_kind(STRING_EXPECTED, input.kind()));
@@ -406,6 +476,20 @@ pub fn parse_string(input: Input<'_>, max_length: Option<u64>) -> Result<&str, V
 ///   characters, impossible lengths, non-zero unused bits in the last
 ///   symbol (`"QR=="`; the canonical form is `"QQ=="`), and non-strings.
 /// - Over `max_length` decoded bytes: [`ValueError::TooLong`] with unit `"bytes"`.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::value::{Input, scalar::parse_bytes};
+///
+/// assert_eq!(parse_bytes(Input::Str("aGk="), None)?, b"hi");
+/// assert_eq!(parse_bytes(Input::Str("aGk"), None)?, b"hi"); // padding is optional
+/// assert_eq!(parse_bytes(Input::Str("-_8"), None)?, [0xfb, 0xff]); // URL-safe alphabet
+/// assert!(parse_bytes(Input::Str("QR=="), None).is_err()); // non-zero unused bits
+/// assert_eq!(parse_bytes(Input::Str("aGk="), Some(1)).unwrap_err().to_string(),
+///     "expected at most 1 bytes, found 2");
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 pub fn parse_bytes(input: Input<'_>, max_length: Option<u64>) -> Result<Vec<u8>, ValueError> {
     let mut bytes = Vec::new();
     parse_bytes_into(input, max_length, &mut bytes)?;
@@ -548,6 +632,16 @@ const BASE64_TABLE: [u8; 256] = {
 };
 
 /// Appends BYTES's canonical text: standard base64 with padding.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::value::scalar::write_bytes;
+///
+/// let mut out = String::new();
+/// write_bytes(&[0xfb, 0xff], &mut out);
+/// assert_eq!(out, "+/8="); // standard alphabet, padded
+/// ```
 pub fn write_bytes(bytes: &[u8], out: &mut String) {
     STANDARD.encode_string(bytes, out);
 }

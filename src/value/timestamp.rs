@@ -262,6 +262,21 @@ fn write_instant(f: &mut fmt::Formatter<'_>, picos: i128, digits: usize) -> fmt:
 }
 
 /// A TIMESTAMP with microsecond precision: 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999999Z.
+///
+/// # Examples
+///
+/// This also shows the constants and [`micros`](Self::micros).
+///
+/// ```
+/// use bqcodec::value::timestamp::Timestamp;
+///
+/// let t = Timestamp::parse_text("2024-01-02T03:04:05.5+02:00")?;
+/// assert_eq!(t.to_string(), "2024-01-02T01:04:05.500000Z"); // always UTC
+/// assert_eq!(t.micros(), 1_704_157_445_500_000);
+/// assert_eq!(Timestamp::UNIX_EPOCH.to_string(), "1970-01-01T00:00:00Z");
+/// assert_eq!((Timestamp::MIN.micros(), Timestamp::MAX.micros()), (-62_135_596_800_000_000, 253_402_300_799_999_999));
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(i64);
 
@@ -275,6 +290,17 @@ impl Timestamp {
 
     /// From microseconds since the epoch; range-checked: outside
     /// −62135596800000000 … 253402300799999999 is [`ValueError::OutOfRange`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::timestamp::Timestamp;
+    ///
+    /// assert_eq!(Timestamp::from_micros(-1)?.to_string(), "1969-12-31T23:59:59.999999Z");
+    /// assert_eq!(Timestamp::from_micros(253_402_300_799_999_999)?, Timestamp::MAX);
+    /// assert!(Timestamp::from_micros(253_402_300_800_000_000).unwrap_err().is_out_of_range());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn from_micros(micros: i64) -> Result<Self, ValueError> {
         if (MIN_MICROS..=MAX_MICROS).contains(&micros) {
             Ok(Timestamp(micros))
@@ -322,6 +348,18 @@ impl Timestamp {
 
     /// Parses a TIMESTAMP literal alone (the string forms of
     /// [`Timestamp::parse`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::timestamp::Timestamp;
+    ///
+    /// assert_eq!(Timestamp::parse_text("2024-01-02 03:04:05 UTC")?.to_string(), "2024-01-02T03:04:05Z");
+    /// assert_eq!(Timestamp::parse_text("2024-01-02T03:04:05.123456000Z")?.micros() % 1_000_000, 123_456);
+    /// assert!(Timestamp::parse_text("2024-01-02T03:04:05.1234567Z").is_err()); // finer than µs: never rounded
+    /// assert!(Timestamp::parse_text("2024-01-02T03:04:05+15:00").is_err()); // beyond ±14:00
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn parse_text(text: &str) -> Result<Self, ValueError> {
         if let Some(t) = fast_rfc3339(text) {
             return Ok(t);
@@ -531,6 +569,24 @@ impl fmt::Display for Timestamp {
 }
 
 /// A TIMESTAMP with picosecond precision (`timestampPrecision` 12).
+///
+/// # Examples
+///
+/// This also shows the constants, [`picos`](Self::picos) and the exact
+/// conversions to and from [`Timestamp`].
+///
+/// ```
+/// use bqcodec::value::timestamp::{Timestamp, TimestampPicos};
+///
+/// let t = TimestampPicos::from_picos(1_500_000)?; // 1.5 µs
+/// assert_eq!(t.to_string(), "1970-01-01T00:00:00.000001500000Z");
+/// assert!(Timestamp::try_from(t).is_err()); // never truncated to microseconds
+/// let whole = TimestampPicos::from(Timestamp::from_micros(2)?);
+/// assert_eq!((whole.picos(), Timestamp::try_from(whole)?.micros()), (2_000_000, 2));
+/// assert_eq!(TimestampPicos::MAX.to_string(), "9999-12-31T23:59:59.999999999999Z");
+/// assert!(TimestampPicos::MIN < whole);
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TimestampPicos(i128);
 
@@ -543,6 +599,16 @@ impl TimestampPicos {
     /// From picoseconds since the epoch; range-checked: outside
     /// 0001-01-01T00:00:00Z … 9999-12-31T23:59:59.999999999999Z is
     /// [`ValueError::OutOfRange`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::value::timestamp::TimestampPicos;
+    ///
+    /// assert_eq!(TimestampPicos::from_picos(-1)?.to_string(), "1969-12-31T23:59:59.999999999999Z");
+    /// assert!(TimestampPicos::from_picos(i128::MAX).unwrap_err().is_out_of_range());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn from_picos(picos: i128) -> Result<Self, ValueError> {
         if (MIN_PICOS..=MAX_PICOS).contains(&picos) {
             Ok(TimestampPicos(picos))

@@ -11,7 +11,7 @@ use bqcodec::insert_all::{
 use bqcodec::value::civil::Date;
 
 use crate::rows::walk_options;
-use crate::{EncodeArgs, fail, for_each_chunk, load_schema, open_input, open_output};
+use crate::{EncodeArgs, Output, fail, for_each_chunk, load_schema, open_input};
 
 /// Today's UTC date, from the system clock (the library has none).
 pub(crate) fn today_utc() -> Result<Date, String> {
@@ -95,25 +95,14 @@ pub(crate) fn encode(args: &EncodeArgs) -> ExitCode {
     let mut batcher = writer.batcher();
     let mut rows = 0usize;
     let mut bad = 0usize;
-    // With --skip-invalid, bodies stream out as they fill; without it nothing
-    // is written unless every row is good, so bodies wait in memory.
-    let mut held: Vec<InsertAllRequest> = Vec::new();
-    let mut out: Option<Box<dyn Write>> = None;
+    // Bodies stream out as they fill: straight with --skip-invalid, else into
+    // a staged output that only a run without bad rows commits (`Output`).
+    let mut out: Option<Output> = None;
     let mut write_error: Option<String> = None;
     let stderr = std::io::stderr();
-    let emit = |bodies: Vec<InsertAllRequest>,
-                out: &mut Option<Box<dyn Write>>,
-                held: &mut Vec<InsertAllRequest>|
-     -> Result<(), String> {
-        if !args.skip_invalid {
-            held.extend(bodies);
-            return Ok(());
-        }
-        if bodies.is_empty() {
-            return Ok(());
-        }
+    let emit = |bodies: Vec<InsertAllRequest>, out: &mut Option<Output>| -> Result<(), String> {
         if out.is_none() {
-            *out = Some(open_output(&args.output)?);
+            *out = Some(Output::open(&args.output, !args.skip_invalid)?);
         }
         if let Some(w) = out.as_mut() {
             for b in bodies {
@@ -136,7 +125,7 @@ pub(crate) fn encode(args: &EncodeArgs) -> ExitCode {
             let _ = writeln!(err, "{e}");
         }
         if write_error.is_none()
-            && let Err(e) = emit(bodies, &mut out, &mut held)
+            && let Err(e) = emit(bodies, &mut out)
         {
             write_error = Some(e);
         }
@@ -148,28 +137,16 @@ pub(crate) fn encode(args: &EncodeArgs) -> ExitCode {
         return fail(e);
     }
     let last: Vec<InsertAllRequest> = batcher.finish().into_iter().collect();
-    if let Err(e) = emit(last, &mut out, &mut held) {
+    if let Err(e) = emit(last, &mut out) {
         return fail(e);
     }
-    if bad == 0 || args.skip_invalid {
-        if out.is_none() {
-            match open_output(&args.output) {
-                Ok(w) => out = Some(w),
-                Err(e) => return fail(e),
-            }
-        }
-        if let Some(w) = out.as_mut() {
-            for b in &held {
-                if let Err(e) = writeln!(w, "{}", b.body()) {
-                    return fail(format!("{}: cannot write: {e}", args.output));
-                }
-            }
-        }
-    }
-    if let Some(mut w) = out
-        && let Err(e) = w.flush()
+    // Without --skip-invalid a bad row leaves the staged output uncommitted:
+    // dropped, nothing written.
+    if (bad == 0 || args.skip_invalid)
+        && let Some(w) = out
+        && let Err(e) = w.commit()
     {
-        return fail(format!("{}: cannot write: {e}", args.output));
+        return fail(e);
     }
     if bad > 0 {
         eprintln!("{bad} of {rows} rows rejected");

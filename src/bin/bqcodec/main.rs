@@ -286,6 +286,126 @@ pub(crate) fn open_output(path: &str) -> Result<Box<dyn Write>, String> {
     }
 }
 
+/// Where `encode` writes. Without `--skip-invalid` nothing may reach the
+/// output unless every row is good, yet rows must not wait in memory (a
+/// 1 GB input would need its whole output held): so they stream into a
+/// temporary file — beside the output file, or in the temp folder for
+/// stdout — that [`Output::commit`] renames into place or copies to stdout,
+/// and that is deleted when the output is dropped uncommitted. With
+/// `--skip-invalid` rows stream straight to the output.
+pub(crate) struct Output {
+    target: String,
+    kind: OutputKind,
+}
+
+enum OutputKind {
+    Direct(Box<dyn Write>),
+    Staged {
+        file: std::io::BufWriter<std::fs::File>,
+        temp: TempFile,
+    },
+}
+
+/// Deletes its file when dropped (after a rename there is none to delete).
+struct TempFile(std::path::PathBuf);
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+impl Output {
+    /// Opens `path` (`-` for stdout): straight, or staged when `staged`.
+    pub(crate) fn open(path: &str, staged: bool) -> Result<Output, String> {
+        if !staged {
+            return Ok(Output {
+                target: path.to_owned(),
+                kind: OutputKind::Direct(open_output(path)?),
+            });
+        }
+        let unique = format!(
+            "bqcodec-{}-{}.part",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0)
+        );
+        let temp = if path == "-" {
+            std::env::temp_dir().join(unique)
+        } else {
+            // Beside the output, so that the commit is a rename.
+            let target = std::path::Path::new(path);
+            let name = target
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            target.with_file_name(format!(".{name}.{unique}"))
+        };
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+            .map_err(|e| format!("{}: cannot write: {e}", temp.display()))?;
+        Ok(Output {
+            target: path.to_owned(),
+            kind: OutputKind::Staged {
+                file: std::io::BufWriter::new(file),
+                temp: TempFile(temp),
+            },
+        })
+    }
+
+    /// Makes what was written the output: flushes, or moves the staged file
+    /// into place (copies it to stdout).
+    pub(crate) fn commit(self) -> Result<(), String> {
+        let target = self.target;
+        let cannot = |e: std::io::Error| format!("{target}: cannot write: {e}");
+        match self.kind {
+            OutputKind::Direct(mut w) => w.flush().map_err(cannot),
+            OutputKind::Staged { file, temp } => {
+                let mut file = file.into_inner().map_err(|e| cannot(e.into_error()))?;
+                if target == "-" {
+                    use std::io::{Seek, SeekFrom};
+                    file.seek(SeekFrom::Start(0)).map_err(&cannot)?;
+                    let mut out = std::io::stdout().lock();
+                    std::io::copy(&mut file, &mut out).map_err(&cannot)?;
+                    out.flush().map_err(&cannot)
+                } else {
+                    file.sync_all().map_err(&cannot)?;
+                    drop(file);
+                    std::fs::rename(&temp.0, &target).map_err(&cannot)
+                }
+            }
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match &mut self.kind {
+            OutputKind::Direct(w) => w.write(buf),
+            OutputKind::Staged { file, .. } => file.write(buf),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        match &mut self.kind {
+            OutputKind::Direct(w) => w.write_all(buf),
+            OutputKind::Staged { file, .. } => file.write_all(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.kind {
+            OutputKind::Direct(w) => w.flush(),
+            OutputKind::Staged { file, .. } => file.flush(),
+        }
+    }
+}
+
 /// Reads NDJSON in chunks that end at a newline and hands each to `f`.
 pub(crate) fn for_each_chunk(
     mut input: impl std::io::Read,

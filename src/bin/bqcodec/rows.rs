@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use bqcodec::value::Policy;
 
 use crate::{
-    DecodeArgs, EncodeArgs, Format, ProfileArg, fail, for_each_chunk, load_schema, open_input,
-    open_output, parse_rounding,
+    DecodeArgs, EncodeArgs, Format, Output, ProfileArg, fail, for_each_chunk, load_schema,
+    open_input, parse_rounding,
 };
 
 pub(crate) fn walk_options(args: &EncodeArgs) -> Result<bqcodec::plan::WalkOptions, String> {
@@ -71,15 +71,15 @@ pub(crate) fn encode(args: &EncodeArgs) -> ExitCode {
     let mut rows = 0usize;
     let mut bad = 0usize;
     let stderr = std::io::stderr();
-    // With --skip-invalid rows stream out chunk by chunk; without it nothing
-    // is written unless every row is good, so rows wait in memory.
-    let mut out: Option<Box<dyn Write>> = None;
+    // Rows stream out chunk by chunk: straight with --skip-invalid, else into
+    // a staged output that only a run without bad rows commits (`Output`).
+    let mut out: Option<Output> = None;
     let mut write_failed = false;
     let mut len = Vec::with_capacity(10);
     let mut flush_rows =
-        |sink: &mut ProtoSink<'_>, out: &mut Option<Box<dyn Write>>| -> Result<(), String> {
+        |sink: &mut ProtoSink<'_>, out: &mut Option<Output>| -> Result<(), String> {
             if out.is_none() {
-                *out = Some(open_output(&args.output)?);
+                *out = Some(Output::open(&args.output, !args.skip_invalid)?);
             }
             let Some(w) = out.as_mut() else {
                 return Ok(());
@@ -103,10 +103,7 @@ pub(crate) fn encode(args: &EncodeArgs) -> ExitCode {
         for e in &outcome.errors {
             let _ = writeln!(err, "{e}");
         }
-        if args.skip_invalid
-            && !write_failed
-            && let Err(e) = flush_rows(&mut sink, &mut out)
-        {
+        if !write_failed && let Err(e) = flush_rows(&mut sink, &mut out) {
             write_failed = true;
             write_error = Some(e);
         }
@@ -121,12 +118,13 @@ pub(crate) fn encode(args: &EncodeArgs) -> ExitCode {
         if let Err(e) = flush_rows(&mut sink, &mut out) {
             return fail(e);
         }
-        if let Some(mut w) = out
-            && let Err(e) = w.flush()
+        if let Some(w) = out
+            && let Err(e) = w.commit()
         {
-            return fail(format!("{}: cannot write: {e}", args.output));
+            return fail(e);
         }
     }
+    // Otherwise the staged output is dropped: nothing is written.
     if bad > 0 {
         eprintln!("{bad} of {rows} rows rejected");
         ExitCode::from(1)
@@ -225,13 +223,13 @@ fn encode_arrow(
     schema: &bqcodec::TableSchema,
     options: bqcodec::plan::WalkOptions,
 ) -> ExitCode {
-    use bqcodec::arrow::{ArrowWriter, ipc::ipc_stream};
+    use bqcodec::arrow::ArrowWriter;
     use bqcodec::plan::Plan;
     let plan = match Plan::compile(schema, options.with_cdc(args.cdc)) {
         Ok(p) => p,
         Err(e) => return fail(e),
     };
-    let mut writer = match ArrowWriter::new(&plan) {
+    let writer = match ArrowWriter::new(&plan) {
         Ok(w) => w,
         Err(e) => return fail(e),
     };
@@ -239,55 +237,15 @@ fn encode_arrow(
         Ok(i) => i,
         Err(e) => return fail(e),
     };
-    let mut rows = 0usize;
-    let mut bad = 0usize;
-    let stderr = std::io::stderr();
-    if args.skip_invalid {
-        return stream_arrow(args, writer, input);
-    }
-    let read = for_each_chunk(input, |chunk| {
-        let outcome = writer.push_ndjson(chunk);
-        rows += outcome.rows;
-        bad += outcome.errors.len();
-        let mut err = stderr.lock();
-        for e in &outcome.errors {
-            let _ = writeln!(err, "{e}");
-        }
-    });
-    if let Err(e) = read {
-        return fail(format!("{}: cannot read: {e}", args.input));
-    }
-    if bad == 0 {
-        let schema = writer.schema();
-        let batches = match writer.finish() {
-            Ok(b) => b,
-            Err(e) => return fail(format!("arrow: {e}")),
-        };
-        let bytes = match ipc_stream(&schema, &batches) {
-            Ok(b) => b,
-            Err(e) => return fail(format!("arrow: {e}")),
-        };
-        let written = open_output(&args.output).and_then(|mut w| {
-            w.write_all(&bytes)
-                .and_then(|()| w.flush())
-                .map_err(|e| format!("{}: cannot write: {e}", args.output))
-        });
-        if let Err(e) = written {
-            return fail(e);
-        }
-    }
-    if bad > 0 {
-        eprintln!("{bad} of {rows} rows rejected");
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    stream_arrow(args, writer, input)
 }
 
-/// `encode --format arrow --skip-invalid`: each batch is written as soon as the
-/// writer cuts it, so memory stays bounded by one batch whatever the input
-/// size. The bytes are those of `ipc_stream` over all batches: the schema
-/// message, one message per batch, the end-of-stream marker.
+/// `encode --format arrow`: each batch is written as soon as the writer cuts
+/// it, so memory stays bounded by one batch whatever the input size
+/// (without `--skip-invalid` into a staged [`Output`], committed only when
+/// every row was good). The bytes are those of `ipc_stream` over all
+/// batches: the schema message, one message per batch, the end-of-stream
+/// marker.
 fn stream_arrow(
     args: &EncodeArgs,
     mut writer: bqcodec::arrow::ArrowWriter<'_>,
@@ -298,26 +256,25 @@ fn stream_arrow(
     /// The IPC end-of-stream marker: continuation token, zero length.
     const EOS: [u8; 8] = [0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0];
     let schema = writer.schema();
-    let mut out: Option<Box<dyn Write>> = None;
-    let write =
-        |batches: Vec<ArrowBatch>, out: &mut Option<Box<dyn Write>>| -> Result<(), String> {
-            if out.is_none() {
-                let head = serialize_schema(&schema).map_err(|e| format!("arrow: {e}"))?;
-                let mut w = open_output(&args.output)?;
-                w.write_all(&head)
-                    .map_err(|e| format!("{}: cannot write: {e}", args.output))?;
-                *out = Some(w);
-            }
-            let Some(w) = out.as_mut() else {
-                return Ok(());
-            };
-            for b in batches {
-                let bytes = serialize_record_batch(&b.batch).map_err(|e| format!("arrow: {e}"))?;
-                w.write_all(&bytes)
-                    .map_err(|e| format!("{}: cannot write: {e}", args.output))?;
-            }
-            Ok(())
+    let mut out: Option<Output> = None;
+    let write = |batches: Vec<ArrowBatch>, out: &mut Option<Output>| -> Result<(), String> {
+        if out.is_none() {
+            let head = serialize_schema(&schema).map_err(|e| format!("arrow: {e}"))?;
+            let mut w = Output::open(&args.output, !args.skip_invalid)?;
+            w.write_all(&head)
+                .map_err(|e| format!("{}: cannot write: {e}", args.output))?;
+            *out = Some(w);
+        }
+        let Some(w) = out.as_mut() else {
+            return Ok(());
         };
+        for b in batches {
+            let bytes = serialize_record_batch(&b.batch).map_err(|e| format!("arrow: {e}"))?;
+            w.write_all(&bytes)
+                .map_err(|e| format!("{}: cannot write: {e}", args.output))?;
+        }
+        Ok(())
+    };
     let mut rows = 0usize;
     let mut bad = 0usize;
     let mut failure: Option<String> = None;
@@ -356,11 +313,18 @@ fn stream_arrow(
         .and_then(|()| match out.as_mut() {
             Some(w) => w
                 .write_all(&EOS)
-                .and_then(|()| w.flush())
                 .map_err(|e| format!("{}: cannot write: {e}", args.output)),
             None => Ok(()),
         });
     if let Err(e) = last {
+        return fail(e);
+    }
+    // Without --skip-invalid a bad row leaves the staged output uncommitted:
+    // dropped, nothing written.
+    if (bad == 0 || args.skip_invalid)
+        && let Some(w) = out
+        && let Err(e) = w.commit()
+    {
         return fail(e);
     }
     if bad > 0 {
