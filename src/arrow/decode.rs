@@ -41,6 +41,23 @@ use crate::value::timestamp::{Timestamp, TimestampPicos};
 use crate::value::{Codec, Input, Scalar, json, scalar, write_json_string};
 
 /// Why a batch could not be decoded.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::arrow::{decode_batch, ArrowWriter, DecodeError};
+/// use bqcodec::plan::{Plan, WalkOptions};
+/// use bqcodec::{Field, FieldType, TableSchema};
+///
+/// let written = Plan::compile(&TableSchema::new(vec![Field::new("n", FieldType::Int64)]), WalkOptions::new())?;
+/// let mut writer = ArrowWriter::new(&written)?;
+/// writer.push_json(br#"{"n": 1}"#)?;
+/// let batch = writer.finish()?.remove(0);
+/// let other = Plan::compile(&TableSchema::new(vec![Field::new("n", FieldType::String)]), WalkOptions::new())?;
+/// let Err(DecodeError::Schema { path, found, .. }) = decode_batch(&other, &batch) else { panic!() };
+/// assert_eq!((path.as_str(), found.as_str()), ("n", "Int64"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum DecodeError {
@@ -70,11 +87,48 @@ pub enum DecodeError {
 /// those of either [`DecimalMapping`](super::DecimalMapping) and
 /// [`PicosMapping`](super::PicosMapping), a nullable or non-nullable
 /// variant of every field, and NULL lists (read as `[]`).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::arrow::{decode_batch, ArrowWriter};
+/// use bqcodec::plan::{Plan, WalkOptions};
+/// use bqcodec::TableSchema;
+///
+/// let schema = TableSchema::from_json(
+///     r#"[{"name": "price", "type": "NUMERIC"},
+///         {"name": "during", "type": "RANGE", "rangeElementType": {"type": "DATE"}},
+///         {"name": "tags", "type": "STRING", "mode": "REPEATED"}]"#,
+/// )?;
+/// let plan = Plan::compile(&schema, WalkOptions::new())?;
+/// let mut writer = ArrowWriter::new(&plan)?;
+/// writer.push_json(br#"{"price": 2.50, "during": "[2024-01-01, UNBOUNDED)"}"#)?;
+/// let rows = decode_batch(&plan, &writer.finish()?[0])?;
+/// assert_eq!(rows, [r#"{"price":"2.5","during":{"start":"2024-01-01","end":null},"tags":[]}"#]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn decode_batch(plan: &Plan, batch: &RecordBatch) -> Result<Vec<String>, DecodeError> {
     decode_batch_from(plan, batch, 0)
 }
 
 /// As [`decode_batch`], numbering rows in errors from `first_row`.
+///
+/// # Examples
+///
+/// ```
+/// use arrow_array::{ArrayRef, RecordBatch};
+/// use bqcodec::arrow::decode_batch_from;
+/// use bqcodec::plan::{Plan, WalkOptions};
+/// use bqcodec::{Field, FieldType, TableSchema};
+///
+/// let plan = Plan::compile(&TableSchema::new(vec![Field::new("d", FieldType::Date)]), WalkOptions::new())?;
+/// // Date32 is DATE's Arrow type; day 2932897 would be 10000-01-01, beyond 9999-12-31.
+/// let days: ArrayRef = std::sync::Arc::new(arrow_array::Date32Array::from(vec![0, 2932897]));
+/// let batch = RecordBatch::try_from_iter([("d", days)])?;
+/// let err = decode_batch_from(&plan, &batch, 100).unwrap_err();
+/// assert!(err.to_string().starts_with("row 101: d: "));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn decode_batch_from(
     plan: &Plan,
     batch: &RecordBatch,
@@ -120,6 +174,23 @@ pub fn decode_batch_from(
 
 /// Decodes the Storage Write API's pair of messages (a schema message and a
 /// record batch message, see [`ipc`]).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::arrow::{decode_messages, ipc, ArrowWriter};
+/// use bqcodec::plan::{Plan, WalkOptions};
+/// use bqcodec::{Field, FieldType, TableSchema};
+///
+/// let plan = Plan::compile(&TableSchema::new(vec![Field::new("t", FieldType::Time)]), WalkOptions::new())?;
+/// let mut writer = ArrowWriter::new(&plan)?;
+/// writer.push_json(br#"{"t": "12:30:00.250"}"#)?;
+/// let schema_message = writer.serialized_schema()?;
+/// let batch_message = ipc::serialize_record_batch(&writer.finish()?[0])?;
+/// let rows = decode_messages(&plan, &schema_message, &batch_message)?;
+/// assert_eq!(rows, [r#"{"t":"12:30:00.250000"}"#]); // TIME: canonical text, 6 digits
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn decode_messages(
     plan: &Plan,
     schema_message: &[u8],
@@ -130,6 +201,22 @@ pub fn decode_messages(
 }
 
 /// Decodes a whole IPC stream (schema, batches, end marker).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::arrow::{decode_ipc_stream, ipc, ArrowWriter};
+/// use bqcodec::plan::{Plan, WalkOptions};
+/// use bqcodec::{Field, FieldType, TableSchema};
+///
+/// let plan = Plan::compile(&TableSchema::new(vec![Field::new("f", FieldType::Float64)]), WalkOptions::new())?;
+/// let mut writer = ArrowWriter::new(&plan)?.with_max_rows(1);
+/// writer.push_ndjson(b"{\"f\": 0.5}\n{\"f\": \"NaN\"}\n");
+/// let schema = writer.schema();
+/// let stream = ipc::ipc_stream(&schema, &writer.finish()?)?;
+/// assert_eq!(decode_ipc_stream(&plan, &stream)?, [r#"{"f":0.5}"#, r#"{"f":"NaN"}"#]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn decode_ipc_stream(plan: &Plan, stream: &[u8]) -> Result<Vec<String>, DecodeError> {
     let (_, batches) = ipc::read_stream(stream)?;
     let mut rows = Vec::new();

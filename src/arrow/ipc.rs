@@ -35,12 +35,41 @@ const EOS: [u8; 8] = [0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0];
 
 /// The IPC options every message here is written with: metadata V5,
 /// 8-byte alignment, no compression, no legacy format.
+///
+/// # Examples
+///
+/// ```
+/// use arrow_ipc::writer::StreamWriter;
+/// use bqcodec::arrow::ipc;
+///
+/// let schema = arrow_schema::Schema::empty();
+/// let mut writer = StreamWriter::try_new_with_options(Vec::new(), &schema, ipc::write_options()?)?;
+/// writer.finish()?;
+/// // The same bytes as ipc_stream writes: every stream and message here uses these options.
+/// assert_eq!(writer.into_inner()?, ipc::ipc_stream(&schema, &[])?);
+/// # Ok::<(), arrow_schema::ArrowError>(())
+/// ```
 pub fn write_options() -> Result<IpcWriteOptions, ArrowError> {
     IpcWriteOptions::try_new(IPC_ALIGNMENT, false, MetadataVersion::V5)
 }
 
 /// `ArrowSchema.serialized_schema`: `schema` as one encapsulated IPC
 /// message (as pyarrow's `Schema.serialize()`), field metadata included.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::arrow::{ipc, table_to_arrow_schema, SchemaOptions};
+/// use bqcodec::{Field, FieldType, TableSchema};
+///
+/// let schema = TableSchema::new(vec![Field::new("doc", FieldType::Json)]);
+/// let arrow = table_to_arrow_schema(&schema, &SchemaOptions::new())?;
+/// let message = ipc::serialize_schema(&arrow)?;
+/// assert_eq!(message[..4], [0xFF, 0xFF, 0xFF, 0xFF]); // continuation marker
+/// assert_eq!(message.len() % 8, 0); // 8-byte aligned
+/// assert_eq!(ipc::read_schema(&message)?, arrow); // metadata included
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn serialize_schema(schema: &Schema) -> Result<Vec<u8>, ArrowError> {
     let options = write_options()?;
     let mut tracker = DictionaryTracker::new(false);
@@ -57,6 +86,23 @@ pub fn serialize_schema(schema: &Schema) -> Result<Vec<u8>, ArrowError> {
 /// `ArrowRecordBatch.serialized_record_batch`: `batch` as one encapsulated
 /// IPC message (as pyarrow's `RecordBatch.serialize()`). Rejects batches
 /// that need dictionary messages (the mapping never makes any).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::arrow::{ipc, ArrowWriter};
+/// use bqcodec::plan::{Plan, WalkOptions};
+/// use bqcodec::{Field, FieldType, TableSchema};
+///
+/// let plan = Plan::compile(&TableSchema::new(vec![Field::new("n", FieldType::Int64)]), WalkOptions::new())?;
+/// let mut writer = ArrowWriter::new(&plan)?;
+/// writer.push_ndjson(b"{\"n\": 7}\n{\"n\": null}\n");
+/// let schema_message = writer.serialized_schema()?;
+/// let batch = writer.finish()?.remove(0);
+/// let batch_message = ipc::serialize_record_batch(&batch)?;
+/// assert_eq!(ipc::read_record_batch(&schema_message, &batch_message)?, batch);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn serialize_record_batch(batch: &RecordBatch) -> Result<Vec<u8>, ArrowError> {
     let options = write_options()?;
     let mut tracker = DictionaryTracker::new(false);
@@ -76,6 +122,24 @@ pub fn serialize_record_batch(batch: &RecordBatch) -> Result<Vec<u8>, ArrowError
 
 /// A whole IPC stream: the schema message, one message per batch, and the
 /// end-of-stream marker (what `bqcodec encode --format arrow` writes).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::arrow::{ipc, ArrowWriter};
+/// use bqcodec::plan::{Plan, WalkOptions};
+/// use bqcodec::{Field, FieldType, TableSchema};
+///
+/// let plan = Plan::compile(&TableSchema::new(vec![Field::new("n", FieldType::Int64)]), WalkOptions::new())?;
+/// let mut writer = ArrowWriter::new(&plan)?.with_max_rows(1);
+/// writer.push_ndjson(b"{\"n\": 1}\n{\"n\": 2}\n");
+/// let schema = writer.schema();
+/// let stream = ipc::ipc_stream(&schema, &writer.finish()?)?;
+/// assert_eq!(stream[stream.len() - 8..], [0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0]); // end marker
+/// let (read_schema, batches) = ipc::read_stream(&stream)?;
+/// assert_eq!((read_schema, batches.len()), (schema, 2));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn ipc_stream(schema: &Schema, batches: &[RecordBatch]) -> Result<Vec<u8>, ArrowError> {
     let mut writer = StreamWriter::try_new_with_options(Vec::new(), schema, write_options()?)?;
     for b in batches {
@@ -87,6 +151,16 @@ pub fn ipc_stream(schema: &Schema, batches: &[RecordBatch]) -> Result<Vec<u8>, A
 
 /// Reads a schema message ([`serialize_schema`]'s output, or pyarrow's
 /// `Schema.serialize()`).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::arrow::ipc;
+///
+/// // Anything but a schema message is an error, never a panic.
+/// assert!(ipc::read_schema(b"").is_err());
+/// assert!(ipc::read_schema(&[0xFF, 0xFF, 0xFF, 0xFF, 8, 0, 0, 0, 1, 2]).is_err());
+/// ```
 pub fn read_schema(message: &[u8]) -> Result<Schema, ArrowError> {
     let (schema, batches) = read_stream_parts(&[message, &EOS])?;
     if !batches.is_empty() {
@@ -99,6 +173,25 @@ pub fn read_schema(message: &[u8]) -> Result<Schema, ArrowError> {
 
 /// Reads a record batch message ([`serialize_record_batch`]'s output) given
 /// the schema message it was written against.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::arrow::{ipc, ArrowWriter};
+/// use bqcodec::plan::{Plan, WalkOptions};
+/// use bqcodec::{Field, FieldType, TableSchema};
+///
+/// let plan = Plan::compile(&TableSchema::new(vec![Field::new("s", FieldType::String)]), WalkOptions::new())?;
+/// let mut writer = ArrowWriter::new(&plan)?;
+/// writer.push_json(r#"{"s": "héllo"}"#.as_bytes())?;
+/// let schema_message = writer.serialized_schema()?;
+/// let batch_message = ipc::serialize_record_batch(&writer.finish()?[0])?;
+/// let batch = ipc::read_record_batch(&schema_message, &batch_message)?;
+/// assert_eq!(batch.num_rows(), 1);
+/// // The schema message alone holds no batch:
+/// assert!(ipc::read_record_batch(&schema_message, &[]).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn read_record_batch(
     schema_message: &[u8],
     batch_message: &[u8],
@@ -115,6 +208,20 @@ pub fn read_record_batch(
 /// Reads a whole IPC stream: its schema and every batch.
 ///
 /// Every reader here rejects malformed bytes with an error, never a panic.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::arrow::ipc;
+///
+/// let schema = arrow_schema::Schema::empty();
+/// let stream = ipc::ipc_stream(&schema, &[])?;
+/// let (read, batches) = ipc::read_stream(&stream)?;
+/// assert_eq!((read.fields().len(), batches.len()), (0, 0));
+/// assert!(ipc::read_stream(&stream[..stream.len() - 9]).is_err()); // cut short
+/// assert!(ipc::read_stream(b"not arrow").is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn read_stream(stream: &[u8]) -> Result<(SchemaRef, Vec<RecordBatch>), ArrowError> {
     read_stream_parts(&[stream])
 }

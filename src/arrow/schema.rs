@@ -22,23 +22,127 @@ use crate::value::Codec;
 use crate::value::numeric::{BigNumeric, DecimalParams, Numeric};
 
 /// The field-metadata key naming an Arrow extension type.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::arrow::schema::{EXTENSION_NAME_KEY, JSON_EXTENSION};
+/// use bqcodec::arrow::{table_to_arrow_schema, SchemaOptions};
+/// use bqcodec::{Field, FieldType, TableSchema};
+///
+/// let schema = TableSchema::new(vec![Field::new("doc", FieldType::Json)]);
+/// let arrow = table_to_arrow_schema(&schema, &SchemaOptions::new())?;
+/// let doc = arrow.field(0);
+/// assert_eq!(doc.data_type(), &arrow_schema::DataType::Utf8); // JSON travels as text
+/// assert_eq!(doc.metadata()[EXTENSION_NAME_KEY], JSON_EXTENSION);
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 pub const EXTENSION_NAME_KEY: &str = "ARROW:extension:name";
 /// The field-metadata key holding an extension type's parameters.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::arrow::{table_to_arrow_schema, SchemaOptions};
+/// use bqcodec::arrow::schema::{EXTENSION_METADATA_KEY, GEOGRAPHY_EXTENSION_METADATA};
+/// use bqcodec::{Field, FieldType, TableSchema};
+///
+/// let schema = TableSchema::new(vec![Field::new("place", FieldType::Geography)]);
+/// let arrow = table_to_arrow_schema(&schema, &SchemaOptions::new())?;
+/// let place = arrow.field(0).metadata();
+/// assert_eq!(place[EXTENSION_METADATA_KEY], GEOGRAPHY_EXTENSION_METADATA);
+/// assert_eq!(GEOGRAPHY_EXTENSION_METADATA, r#"{"encoding": "WKT"}"#);
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 pub const EXTENSION_METADATA_KEY: &str = "ARROW:extension:metadata";
 /// The extension name python-bigquery gives GEOGRAPHY columns.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::arrow::{describe_schema, table_to_arrow_schema, SchemaOptions};
+/// use bqcodec::{Field, FieldType, TableSchema};
+///
+/// let schema = TableSchema::new(vec![Field::new("place", FieldType::Geography)]);
+/// let arrow = table_to_arrow_schema(&schema, &SchemaOptions::new())?;
+/// assert_eq!(
+///     describe_schema(&arrow),
+///     "place: Utf8 {\"ARROW:extension:metadata\": \"{\\\"encoding\\\": \\\"WKT\\\"}\", \
+///      \"ARROW:extension:name\": \"google:sqlType:geography\"}\n",
+/// );
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 pub const GEOGRAPHY_EXTENSION: &str = "google:sqlType:geography";
 /// The extension metadata python-bigquery gives GEOGRAPHY columns.
 pub const GEOGRAPHY_EXTENSION_METADATA: &str = r#"{"encoding": "WKT"}"#;
 /// The extension name python-bigquery gives JSON columns.
 pub const JSON_EXTENSION: &str = "google:sqlType:json";
 /// The extension name python-bigquery gives DATETIME columns.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::arrow::{table_to_arrow_schema, SchemaOptions};
+/// use bqcodec::arrow::schema::{DATETIME_EXTENSION, EXTENSION_NAME_KEY};
+/// use bqcodec::{Field, FieldType, TableSchema};
+///
+/// let schema = TableSchema::new(vec![Field::new("at", FieldType::DateTime)]);
+/// let at = table_to_arrow_schema(&schema, &SchemaOptions::new())?.field(0).clone();
+/// // Zone-less microseconds; the extension name tells DATETIME from TIMESTAMP.
+/// assert_eq!(at.data_type().to_string(), "Timestamp(µs)");
+/// assert_eq!(at.metadata()[EXTENSION_NAME_KEY], DATETIME_EXTENSION);
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 pub const DATETIME_EXTENSION: &str = "google:sqlType:datetime";
 /// The time zone of TIMESTAMP columns.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::arrow::{table_to_arrow_schema, SchemaOptions};
+/// use bqcodec::{Field, FieldType, TableSchema};
+///
+/// let schema = TableSchema::new(vec![Field::new("ts", FieldType::Timestamp)]);
+/// let arrow = table_to_arrow_schema(&schema, &SchemaOptions::new())?;
+/// assert_eq!(arrow.field(0).data_type().to_string(), "Timestamp(µs, \"UTC\")");
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 pub const UTC: &str = "UTC";
 /// The name of a list's item field (Arrow's and pyarrow's default).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::arrow::{table_to_arrow_schema, SchemaOptions};
+/// use bqcodec::{Field, FieldType, Mode, TableSchema};
+///
+/// let schema = TableSchema::new(vec![Field::new("tags", FieldType::String).with_mode(Mode::Repeated)]);
+/// let tags = table_to_arrow_schema(&schema, &SchemaOptions::new())?.field(0).clone();
+/// let arrow_schema::DataType::List(item) = tags.data_type() else { unreachable!() };
+/// assert_eq!((item.name().as_str(), item.is_nullable()), ("item", false));
+/// assert!(!tags.is_nullable()); // NULL or absent is written as []
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 pub const LIST_ITEM_NAME: &str = "item";
 
 /// How parameterized NUMERIC(P, S) / BIGNUMERIC(P, S) columns map.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::arrow::{table_to_arrow_schema, DecimalMapping, SchemaOptions};
+/// use bqcodec::TableSchema;
+///
+/// let schema = TableSchema::from_json(
+///     r#"[{"name": "price", "type": "NUMERIC", "precision": "10", "scale": "2"}]"#,
+/// )?;
+/// let base = table_to_arrow_schema(&schema, &SchemaOptions::new())?;
+/// assert_eq!(base.field(0).data_type().to_string(), "Decimal128(38, 9)");
+/// let declared = SchemaOptions::new().with_decimals(DecimalMapping::Declared);
+/// let declared = table_to_arrow_schema(&schema, &declared)?;
+/// assert_eq!(declared.field(0).data_type().to_string(), "Decimal128(10, 2)");
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum DecimalMapping {
@@ -61,6 +165,24 @@ pub enum DecimalMapping {
 /// Arrow has no picosecond unit, and no Google document we could find says
 /// which Arrow type the Storage Write API takes for these columns, so the
 /// default refuses to guess.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::arrow::{table_to_arrow_schema, PicosMapping, SchemaOptions};
+/// use bqcodec::TableSchema;
+///
+/// let schema = TableSchema::from_json(
+///     r#"[{"name": "ts", "type": "TIMESTAMP", "timestampPrecision": "12"}]"#,
+/// )?;
+/// assert!(table_to_arrow_schema(&schema, &SchemaOptions::new()).is_err());
+/// let nanos = SchemaOptions::new().with_picos(PicosMapping::Nanos);
+/// let arrow = table_to_arrow_schema(&schema, &nanos)?;
+/// assert_eq!(arrow.field(0).data_type().to_string(), "Timestamp(ns, \"UTC\")");
+/// let text = SchemaOptions::new().with_picos(PicosMapping::Text);
+/// assert_eq!(table_to_arrow_schema(&schema, &text)?.field(0).data_type().to_string(), "Utf8");
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum PicosMapping {
@@ -80,6 +202,16 @@ pub enum PicosMapping {
 }
 
 /// Choices of the schema mapping; see [`DecimalMapping`] and [`PicosMapping`].
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::arrow::{DecimalMapping, PicosMapping, SchemaOptions};
+///
+/// let options = SchemaOptions::new();
+/// assert_eq!(options, SchemaOptions::default());
+/// assert_eq!((options.decimals, options.picos), (DecimalMapping::Base, PicosMapping::Reject));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct SchemaOptions {
@@ -91,6 +223,15 @@ pub struct SchemaOptions {
 
 impl SchemaOptions {
     /// The defaults: base decimal types, picosecond TIMESTAMP rejected.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::arrow::{PicosMapping, SchemaOptions};
+    ///
+    /// const OPTIONS: SchemaOptions = SchemaOptions::new().with_picos(PicosMapping::Nanos);
+    /// assert_eq!(OPTIONS.picos, PicosMapping::Nanos);
+    /// ```
     pub const fn new() -> Self {
         SchemaOptions {
             decimals: DecimalMapping::Base,
@@ -99,6 +240,8 @@ impl SchemaOptions {
     }
 
     /// Sets the decimal mapping (default [`DecimalMapping::Base`]).
+    ///
+    /// # Examples
     ///
     /// ```
     /// use bqcodec::arrow::{DecimalMapping, SchemaOptions};
@@ -111,6 +254,8 @@ impl SchemaOptions {
     }
 
     /// Sets the picosecond TIMESTAMP mapping (default [`PicosMapping::Reject`]).
+    ///
+    /// # Examples
     ///
     /// ```
     /// use bqcodec::arrow::{PicosMapping, SchemaOptions};
@@ -127,6 +272,8 @@ impl SchemaOptions {
 ///
 /// Fails only for a TIMESTAMP(12) column under [`PicosMapping::Reject`]
 /// (the default); the error names every such column.
+///
+/// # Examples
 ///
 /// ```
 /// use bqcodec::arrow::{SchemaOptions, to_arrow_schema};
@@ -148,6 +295,21 @@ pub fn to_arrow_schema(plan: &Plan, options: &SchemaOptions) -> Result<Schema, S
 }
 
 /// Validates `schema` and maps it (see [`to_arrow_schema`]).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::arrow::{table_to_arrow_schema, SchemaOptions};
+/// use bqcodec::{Field, FieldType, TableSchema};
+///
+/// let schema = TableSchema::new(vec![Field::new("price", FieldType::Numeric)]);
+/// let arrow = table_to_arrow_schema(&schema, &SchemaOptions::new())?;
+/// assert_eq!(arrow.field(0).data_type().to_string(), "Decimal128(38, 9)");
+/// // An invalid schema is refused before mapping (names compare case-insensitively):
+/// let bad = TableSchema::new(vec![Field::new("a", FieldType::Int64), Field::new("A", FieldType::Int64)]);
+/// assert!(table_to_arrow_schema(&bad, &SchemaOptions::new()).is_err());
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 pub fn table_to_arrow_schema(
     schema: &TableSchema,
     options: &SchemaOptions,
@@ -159,6 +321,24 @@ pub fn table_to_arrow_schema(
 /// The Arrow schema as text, one top-level field per line:
 /// `name: TYPE[ not null][ {metadata}]`, with nested fields inside the type
 /// (`Struct("a": Int64, …)`, `List(Utf8)` …) as arrow-rs prints them.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::arrow::{describe_schema, table_to_arrow_schema, SchemaOptions};
+/// use bqcodec::TableSchema;
+///
+/// let schema = TableSchema::from_json(
+///     r#"[{"name": "id", "type": "INT64", "mode": "REQUIRED"},
+///         {"name": "during", "type": "RANGE", "rangeElementType": {"type": "DATE"}}]"#,
+/// )?;
+/// let arrow = table_to_arrow_schema(&schema, &SchemaOptions::new())?;
+/// assert_eq!(
+///     describe_schema(&arrow),
+///     "id: Int64 not null\nduring: Struct(\"start\": Date32, \"end\": Date32)\n",
+/// );
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 pub fn describe_schema(schema: &Schema) -> String {
     let mut out = String::new();
     for f in schema.fields() {

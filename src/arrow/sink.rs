@@ -23,14 +23,48 @@ use crate::value::range::{Range, RangeValue};
 use crate::value::timestamp::Timestamp;
 
 /// The byte limit of one AppendRows request.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::arrow::sink::{APPEND_ROWS_LIMIT, MAX_MAX_BYTES};
+/// use bqcodec::arrow::DEFAULT_MAX_BYTES;
+///
+/// assert_eq!(APPEND_ROWS_LIMIT, 10_000_000);
+/// // The default batch size leaves 1 MB for the schema and the request envelope.
+/// assert_eq!(APPEND_ROWS_LIMIT - DEFAULT_MAX_BYTES, 1_000_000);
+/// assert!(MAX_MAX_BYTES > APPEND_ROWS_LIMIT); // larger batches only for IPC files
+/// ```
 pub const APPEND_ROWS_LIMIT: usize = 10_000_000;
 
 /// The default [`ArrowSink::with_max_bytes`]: 9 MB, leaving 1 MB of the
 /// 10 MB AppendRows limit for the schema message and the request envelope.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::arrow::{ArrowSink, DEFAULT_MAX_BYTES};
+/// use bqcodec::plan::{Plan, WalkOptions};
+/// use bqcodec::{Field, FieldType, TableSchema};
+///
+/// let plan = Plan::compile(&TableSchema::new(vec![Field::new("s", FieldType::String)]), WalkOptions::new())?;
+/// assert_eq!(DEFAULT_MAX_BYTES, 9_000_000);
+/// let sink = ArrowSink::new(&plan)?; // cuts a batch before it would serialize above 9 MB
+/// assert!(sink.estimated_bytes() < 1024); // the empty batch: message header only
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 pub const DEFAULT_MAX_BYTES: usize = 9_000_000;
 
 /// The largest byte limit accepted (128 MiB): keeps every 32-bit Arrow
 /// offset of a batch in range.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::arrow::sink::MAX_MAX_BYTES;
+///
+/// assert_eq!(MAX_MAX_BYTES, 134_217_728); // 128 MiB; larger limits are capped to it
+/// ```
 pub const MAX_MAX_BYTES: usize = 1 << 27;
 
 /// IPC alignment used for every message ([`super::ipc`] writes with it).
@@ -38,6 +72,23 @@ pub(crate) const IPC_ALIGNMENT: usize = 8;
 
 /// A record batch and, for each of its rows, the caller's input row index
 /// (to map the Storage Write API's per-row errors back to the input).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::arrow::ArrowWriter;
+/// use bqcodec::plan::{Plan, WalkOptions};
+/// use bqcodec::{Field, FieldType, Mode, TableSchema};
+///
+/// let schema = TableSchema::new(vec![Field::new("n", FieldType::Int64).with_mode(Mode::Required)]);
+/// let plan = Plan::compile(&schema, WalkOptions::new())?;
+/// let mut writer = ArrowWriter::new(&plan)?;
+/// writer.push_ndjson(b"{\"n\": 1}\n{\"n\": \"x\"}\n{\"n\": 3}\n");
+/// let batches = writer.finish_batches()?;
+/// assert_eq!(batches[0].batch.num_rows(), 2);
+/// assert_eq!(batches[0].input_rows, [0, 2]); // row 1 was rejected
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ArrowBatch {
@@ -63,6 +114,24 @@ struct Sealed {
 /// `max_bytes`: the row then starts the next batch. A row whose own values
 /// exceed `max_bytes` is rejected with [`ValueError::TooLong`] at the value
 /// that crossed the limit.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::arrow::ArrowSink;
+/// use bqcodec::plan::{Plan, WalkOptions, Walker};
+/// use bqcodec::{Field, FieldType, TableSchema};
+///
+/// let plan = Plan::compile(&TableSchema::new(vec![Field::new("d", FieldType::Date)]), WalkOptions::new())?;
+/// let mut sink = ArrowSink::new(&plan)?;
+/// let mut walker = Walker::new(&plan);
+/// walker.walk_json(br#"{"d": "2024-02-29"}"#, 0, &mut sink)?;
+/// assert!(walker.walk_json(br#"{"d": "2024-02-30"}"#, 1, &mut sink).is_err());
+/// walker.walk_ndjson(b"{\"d\": 0}\n", 2, &mut sink); // two inputs, one batch stream
+/// let batches = sink.finish()?;
+/// assert_eq!(batches[0].input_rows, [0, 2]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct ArrowSink {
     layout: Arc<Layout>,
@@ -84,11 +153,39 @@ pub struct ArrowSink {
 impl ArrowSink {
     /// A sink for `plan` with the default schema options; fails as
     /// [`to_arrow_schema`](super::to_arrow_schema) does.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::arrow::ArrowSink;
+    /// use bqcodec::plan::{Plan, WalkOptions};
+    /// use bqcodec::TableSchema;
+    ///
+    /// let schema = TableSchema::from_json(r#"[{"name": "ts", "type": "TIMESTAMP", "timestampPrecision": "12"}]"#)?;
+    /// let plan = Plan::compile(&schema, WalkOptions::new())?;
+    /// // TIMESTAMP(12) has no Arrow form by default (see PicosMapping).
+    /// assert!(ArrowSink::new(&plan).is_err());
+    /// # Ok::<(), bqcodec::SchemaError>(())
+    /// ```
     pub fn new(plan: &Plan) -> Result<Self, SchemaError> {
         ArrowSink::with_options(plan, &SchemaOptions::new())
     }
 
     /// A sink for `plan` mapped with `options`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::arrow::{ArrowSink, PicosMapping, SchemaOptions};
+    /// use bqcodec::plan::{Plan, WalkOptions};
+    /// use bqcodec::TableSchema;
+    ///
+    /// let schema = TableSchema::from_json(r#"[{"name": "ts", "type": "TIMESTAMP", "timestampPrecision": "12"}]"#)?;
+    /// let plan = Plan::compile(&schema, WalkOptions::new())?;
+    /// let sink = ArrowSink::with_options(&plan, &SchemaOptions::new().with_picos(PicosMapping::Text))?;
+    /// assert_eq!(sink.schema().field(0).data_type().to_string(), "Utf8");
+    /// # Ok::<(), bqcodec::SchemaError>(())
+    /// ```
     pub fn with_options(plan: &Plan, options: &SchemaOptions) -> Result<Self, SchemaError> {
         let layout = Arc::new(Layout::compile(plan, options)?);
         Ok(ArrowSink::from_layout(layout))
@@ -120,6 +217,22 @@ impl ArrowSink {
 
     /// Cuts batches at `max_rows` rows (default: no row limit). Zero is
     /// taken as one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::arrow::ArrowSink;
+    /// use bqcodec::plan::{Plan, WalkOptions, Walker};
+    /// use bqcodec::{Field, FieldType, TableSchema};
+    ///
+    /// let plan = Plan::compile(&TableSchema::new(vec![Field::new("n", FieldType::Int64)]), WalkOptions::new())?;
+    /// let mut sink = ArrowSink::new(&plan)?.with_max_rows(2);
+    /// Walker::new(&plan).walk_ndjson(b"{\"n\": 1}\n{\"n\": 2}\n{\"n\": 3}\n", 0, &mut sink);
+    /// assert_eq!(sink.open_rows(), 1); // two rows were cut into a batch
+    /// let sizes: Vec<usize> = sink.finish()?.iter().map(|b| b.batch.num_rows()).collect();
+    /// assert_eq!(sizes, [2, 1]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn with_max_rows(mut self, max_rows: usize) -> Self {
         self.max_rows = max_rows.max(1);
         self
@@ -128,6 +241,23 @@ impl ArrowSink {
     /// Cuts batches so that each serializes to at most `max_bytes` bytes
     /// (default [`DEFAULT_MAX_BYTES`]); capped at [`MAX_MAX_BYTES`], and at
     /// least 1 KiB.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::arrow::ArrowSink;
+    /// use bqcodec::plan::{Plan, WalkOptions, Walker};
+    /// use bqcodec::{Field, FieldType, TableSchema};
+    ///
+    /// let plan = Plan::compile(&TableSchema::new(vec![Field::new("s", FieldType::String)]), WalkOptions::new())?;
+    /// let mut sink = ArrowSink::new(&plan)?.with_max_bytes(0); // raised to 1 KiB
+    /// let big = format!(r#"{{"s": "{}"}}"#, "x".repeat(2000));
+    /// let err = Walker::new(&plan).walk_json(big.as_bytes(), 0, &mut sink).unwrap_err();
+    /// assert_eq!(err.path.to_string(), "s"); // alone larger than a batch may be
+    /// let outcome = Walker::new(&plan).walk_ndjson(&br#"{"s": "0123456789"}"#.repeat(1), 1, &mut sink);
+    /// assert_eq!(outcome.written, 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn with_max_bytes(mut self, max_bytes: usize) -> Self {
         self.max_bytes = max_bytes.clamp(1024, MAX_MAX_BYTES);
         self
@@ -146,6 +276,22 @@ impl ArrowSink {
     /// An upper bound of the serialized size of the open batch
     /// (`ArrowRecordBatch.serialized_record_batch`, as [`super::ipc`] writes
     /// it).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::arrow::{ipc, ArrowSink};
+    /// use bqcodec::plan::{Plan, WalkOptions, Walker};
+    /// use bqcodec::{Field, FieldType, TableSchema};
+    ///
+    /// let plan = Plan::compile(&TableSchema::new(vec![Field::new("s", FieldType::String)]), WalkOptions::new())?;
+    /// let mut sink = ArrowSink::new(&plan)?;
+    /// Walker::new(&plan).walk_ndjson(b"{\"s\": \"abc\"}\n{\"s\": null}\n", 0, &mut sink);
+    /// let estimate = sink.estimated_bytes();
+    /// let batches = sink.finish()?;
+    /// assert!(ipc::serialize_record_batch(&batches[0].batch)?.len() <= estimate);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn estimated_bytes(&self) -> usize {
         self.estimate(self.bits)
     }
@@ -156,6 +302,22 @@ impl ArrowSink {
 
     /// Cuts the open batch (if it has rows), so that it is returned by the
     /// next [`ArrowSink::take_batches`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::arrow::ArrowSink;
+    /// use bqcodec::plan::{Plan, WalkOptions, Walker};
+    /// use bqcodec::{Field, FieldType, TableSchema};
+    ///
+    /// let plan = Plan::compile(&TableSchema::new(vec![Field::new("n", FieldType::Int64)]), WalkOptions::new())?;
+    /// let mut sink = ArrowSink::new(&plan)?;
+    /// Walker::new(&plan).walk_ndjson(b"{\"n\": 1}\n", 0, &mut sink);
+    /// assert!(sink.take_batches()?.is_empty()); // still open
+    /// sink.flush();
+    /// assert_eq!(sink.take_batches()?.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn flush(&mut self) {
         if self.rows > 0 {
             self.seal(self.rows);

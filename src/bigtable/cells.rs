@@ -49,6 +49,27 @@ use crate::value::{Input, Scalar};
 
 /// One Bigtable mutation of a row (the Bigtable v2 `Mutation` kinds the
 /// export uses).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::bigtable::{result_schema_from_json, BigtableWriter, CellOptions, Mutation};
+/// use bqcodec::plan::WalkOptions;
+///
+/// let schema = result_schema_from_json(
+///     r#"[{"name": "rowkey", "type": "STRING"}, {"name": "n", "type": "INT64"},
+///         {"name": "cf", "type": "RECORD", "fields": [{"name": "b", "type": "BOOL"}]}]"#,
+/// )?;
+/// let writer = BigtableWriter::new(&schema, WalkOptions::new(), None, CellOptions::new())?;
+/// let row = writer.encode_json(br#"{"rowkey": "k", "n": null, "cf": null}"#, 0)?;
+/// assert_eq!(row.map(|r| r.mutations), Some(vec![
+///     // A NULL standalone column deletes its cell (family "n", empty qualifier)…
+///     Mutation::DeleteCell { family: "n".into(), qualifier: vec![], timestamp_micros: 0 },
+///     // …and a NULL STRUCT its whole family.
+///     Mutation::DeleteFamily { family: "cf".into() },
+/// ]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Mutation {
@@ -81,6 +102,23 @@ pub enum Mutation {
 }
 
 /// One exported row.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::bigtable::{result_schema_from_json, BigtableWriter, CellOptions, Mutation};
+/// use bqcodec::plan::WalkOptions;
+///
+/// let schema = result_schema_from_json(r#"[{"name": "rowkey", "type": "BYTES"}, {"name": "s", "type": "STRING"}]"#)?;
+/// let writer = BigtableWriter::new(&schema, WalkOptions::new(), None, CellOptions::new())?;
+/// let mut row = writer.encode_json(br#"{"rowkey": "AAE=", "s": "hi"}"#, 3)?.unwrap_or_else(|| unreachable!());
+/// assert_eq!((row.input_row, row.row_key.as_slice()), (3, &[0x00, 0x01][..])); // BYTES key: base64 in JSON
+/// row.set_timestamp(1_700_000_000_000_000);
+/// assert_eq!(row.mutations, [Mutation::SetCell {
+///     family: "s".into(), qualifier: vec![], timestamp_micros: 1_700_000_000_000_000, value: b"hi".to_vec(),
+/// }]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BigtableRow {
@@ -93,6 +131,22 @@ pub struct BigtableRow {
 }
 
 /// Exported rows, and the input rows skipped for a NULL row key.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::bigtable::{result_schema_from_json, BigtableWriter, CellOptions};
+/// use bqcodec::plan::WalkOptions;
+///
+/// let schema = result_schema_from_json(r#"[{"name": "rowkey", "type": "STRING"}, {"name": "v", "type": "STRING"}]"#)?;
+/// let writer = BigtableWriter::new(&schema, WalkOptions::new(), None, CellOptions::new())?;
+/// let (rows, outcome) = writer.encode_ndjson(
+///     b"{\"rowkey\": \"a\", \"v\": \"1\"}\n{\"rowkey\": null, \"v\": \"2\"}\n{\"rowkey\": \"\", \"v\": \"3\"}\n", 0);
+/// assert_eq!(rows.rows.len(), 1);
+/// assert_eq!(rows.skipped, [1]); // a NULL row key is skipped, as BigQuery does
+/// assert_eq!(outcome.errors[0].row, 2); // an empty row key is an error: Bigtable has none
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BigtableRows {
@@ -124,6 +178,25 @@ enum Pending {
 /// Every mutation it writes has timestamp 0: the `_CHANGE_TIMESTAMP` column
 /// is not part of the plan (tables reserve the name), so
 /// [`BigtableWriter`] reads it and calls [`BigtableRow::set_timestamp`].
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::bigtable::{BigtableSink, CellOptions, ExportLayout};
+/// use bqcodec::plan::{Plan, WalkOptions, Walker};
+/// use bqcodec::TableSchema;
+///
+/// let schema = TableSchema::from_json(r#"[{"name": "rowkey", "type": "STRING"}, {"name": "n", "type": "INT64"}]"#)?;
+/// let plan = Plan::compile(&schema, WalkOptions::new())?;
+/// let layout = ExportLayout::new(&plan, None, CellOptions::new())?;
+/// let mut sink = BigtableSink::new(&layout);
+/// Walker::new(&plan).walk_json(br#"{"rowkey": "k", "n": 42}"#, 0, &mut sink)?;
+/// assert_eq!(sink.rows().rows[0].row_key, b"k");
+/// let rows = sink.take_rows();
+/// assert_eq!(rows.rows[0].mutations.len(), 1); // timestamps are 0 until set_timestamp
+/// assert!(sink.rows().rows.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct BigtableSink<'l> {
     layout: &'l ExportLayout,
@@ -478,6 +551,8 @@ impl BigtableRow {
 /// row itself (checking unknown keys on the row's top level the way the walk
 /// would), walks the rest, and sets the cells' timestamps.
 ///
+/// # Examples
+///
 /// ```
 /// use bqcodec::bigtable::{BigtableWriter, CellOptions, Mutation};
 /// use bqcodec::{plan::WalkOptions, TableSchema};
@@ -507,6 +582,28 @@ pub struct BigtableWriter {
 impl BigtableWriter {
     /// Validates `schema` (the query result's) and the export rules with
     /// `options`, and compiles both.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::bigtable::{result_schema_from_json, BigtableOptions, BigtableWriter, CellOptions, Mutation};
+    /// use bqcodec::plan::WalkOptions;
+    ///
+    /// let schema = result_schema_from_json(
+    ///     r#"[{"name": "rowkey", "type": "STRING"}, {"name": "n", "type": "INT64"}, {"name": "m", "type": "INT64"}]"#,
+    /// )?;
+    /// let options = BigtableOptions::from_json(r#"{"columnFamilies": [{"familyId": "n", "encoding": "BINARY"}]}"#)?;
+    /// let writer = BigtableWriter::new(&schema, WalkOptions::new(), Some(&options), CellOptions::new())?;
+    /// let row = writer.encode_json(br#"{"rowkey": "k", "n": 258, "m": 258}"#, 0)?.unwrap_or_else(|| unreachable!());
+    /// let values: Vec<&[u8]> = row.mutations.iter().map(|m| match m {
+    ///     Mutation::SetCell { value, .. } => value.as_slice(),
+    ///     _ => unreachable!(),
+    /// }).collect();
+    /// assert_eq!(values, [&[0, 0, 0, 0, 0, 0, 1, 2][..], b"258"]); // BINARY family n, TEXT (default) m
+    /// assert_eq!(writer.plan().root().fields.len(), 3);
+    /// assert_eq!(writer.layout().family_names().collect::<Vec<_>>(), ["n", "m"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(
         schema: &TableSchema,
         walk: WalkOptions,
@@ -538,6 +635,27 @@ impl BigtableWriter {
     /// Converts NDJSON rows (one JSON object per line; blank lines skipped
     /// and not counted; row indices from `first_row`). Bad rows are
     /// reported in the outcome and left out.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::bigtable::{result_schema_from_json, BigtableWriter, CellOptions, Mutation};
+    /// use bqcodec::plan::WalkOptions;
+    ///
+    /// let schema = result_schema_from_json(
+    ///     r#"[{"name": "rowkey", "type": "STRING"}, {"name": "b", "type": "BOOL"},
+    ///         {"name": "_CHANGE_TIMESTAMP", "type": "TIMESTAMP"}]"#,
+    /// )?;
+    /// let writer = BigtableWriter::new(&schema, WalkOptions::new(), None, CellOptions::new())?;
+    /// let (rows, outcome) = writer.encode_ndjson(
+    ///     b"{\"rowkey\": \"a\", \"b\": true, \"_CHANGE_TIMESTAMP\": \"2024-01-01T00:00:00.001Z\"}\n\
+    ///       {\"rowkey\": \"b\", \"b\": true, \"_CHANGE_TIMESTAMP\": \"2024-01-01T00:00:00.0015Z\"}\n", 0);
+    /// assert_eq!(rows.rows[0].mutations, [Mutation::SetCell {
+    ///     family: "b".into(), qualifier: vec![], timestamp_micros: 1_704_067_200_001_000, value: b"true".to_vec(),
+    /// }]);
+    /// assert_eq!(outcome.errors[0].row, 1); // Bigtable takes whole milliseconds only
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn encode_ndjson(&self, ndjson: &[u8], first_row: usize) -> (BigtableRows, RowOutcome) {
         let mut sink = BigtableSink::new(&self.layout);
         let mut walker = Walker::new(&self.plan);
@@ -562,6 +680,24 @@ impl BigtableWriter {
     }
 
     /// Converts one row given as JSON text; `None` when its row key is NULL.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::bigtable::{result_schema_from_json, BigtableWriter, CellOptions, Mutation};
+    /// use bqcodec::plan::WalkOptions;
+    ///
+    /// let schema = result_schema_from_json(r#"[{"name": "rowkey", "type": "STRING"}, {"name": "doc", "type": "JSON"}]"#)?;
+    /// let writer = BigtableWriter::new(&schema, WalkOptions::new(), None, CellOptions::new())?;
+    /// let row = writer.encode_json(br#"{"rowkey": "k", "doc": {"a": "x", "b": [1, 2]}}"#, 0)?;
+    /// // A JSON column is a family; each member a cell: strings as text, the rest as JSON.
+    /// assert_eq!(row.map(|r| r.mutations), Some(vec![
+    ///     Mutation::SetCell { family: "doc".into(), qualifier: b"a".to_vec(), timestamp_micros: 0, value: b"x".to_vec() },
+    ///     Mutation::SetCell { family: "doc".into(), qualifier: b"b".to_vec(), timestamp_micros: 0, value: b"[1,2]".to_vec() },
+    /// ]));
+    /// assert_eq!(writer.encode_json(br#"{"rowkey": null, "doc": null}"#, 1)?, None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn encode_json(
         &self,
         row_json: &[u8],
@@ -573,6 +709,22 @@ impl BigtableWriter {
     }
 
     /// Converts one `serde_json::Value` row; `None` when its row key is NULL.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::bigtable::{result_schema_from_json, BigtableWriter, CellOptions, Mutation};
+    /// use bqcodec::plan::WalkOptions;
+    ///
+    /// let schema = result_schema_from_json(r#"[{"name": "rowkey", "type": "STRING"}, {"name": "f", "type": "FLOAT64"}]"#)?;
+    /// let writer = BigtableWriter::new(&schema, WalkOptions::new(), None, CellOptions::new())?;
+    /// let row = writer.encode_value(&serde_json::json!({"rowkey": "k", "f": 1.5}), 0)?;
+    /// let value = 1.5f64.to_be_bytes().to_vec(); // FLOAT64: 8 bytes IEEE 754 in either encoding
+    /// assert_eq!(row.map(|r| r.mutations), Some(vec![
+    ///     Mutation::SetCell { family: "f".into(), qualifier: vec![], timestamp_micros: 0, value },
+    /// ]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn encode_value(
         &self,
         value: &serde_json::Value,
@@ -582,6 +734,22 @@ impl BigtableWriter {
     }
 
     /// Converts one typed row; `None` when its row key is NULL.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::bigtable::{result_schema_from_json, BigtableWriter, CellOptions};
+    /// use bqcodec::plan::WalkOptions;
+    ///
+    /// #[derive(serde::Serialize)]
+    /// struct Row { rowkey: Option<String>, n: i64 }
+    ///
+    /// let schema = result_schema_from_json(r#"[{"name": "rowkey", "type": "STRING"}, {"name": "n", "type": "INT64"}]"#)?;
+    /// let writer = BigtableWriter::new(&schema, WalkOptions::new(), None, CellOptions::new())?;
+    /// assert!(writer.encode_serialize(&Row { rowkey: Some("k".into()), n: 1 }, 0)?.is_some());
+    /// assert!(writer.encode_serialize(&Row { rowkey: None, n: 1 }, 1)?.is_none()); // skipped
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn encode_serialize<T: serde::Serialize + ?Sized>(
         &self,
         value: &T,

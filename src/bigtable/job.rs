@@ -26,15 +26,48 @@ use crate::error::ValueError;
 use crate::value::write_json_string;
 
 /// The maximum length of a job ID.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::bigtable::job::MAX_JOB_ID_CHARS;
+/// use bqcodec::bigtable::JobId;
+///
+/// assert!(JobId::new(&"a".repeat(MAX_JOB_ID_CHARS)).is_ok());
+/// assert!(JobId::new(&"a".repeat(MAX_JOB_ID_CHARS + 1)).is_err());
+/// ```
 pub const MAX_JOB_ID_CHARS: usize = 1024;
 
 /// A validated job ID.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::bigtable::JobId;
+///
+/// let id = JobId::new("bt_export-2024")?;
+/// assert_eq!(id.as_str(), "bt_export-2024");
+/// assert!(JobId::new("").is_err());
+/// assert!(JobId::new("has space").is_err());
+/// assert!(JobId::new("a.b").is_err()); // only A-Z a-z 0-9 _ -
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct JobId(String);
 
 impl JobId {
     /// A given ID. Rejects the empty string, characters other than
     /// `A-Z a-z 0-9 _ -`, and more than 1,024 characters.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::bigtable::JobId;
+    ///
+    /// assert_eq!(JobId::new("job_1")?.as_str(), "job_1");
+    /// assert!(JobId::new("job/1").is_err());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn new(id: &str) -> Result<Self, ValueError> {
         if id.is_empty() || id.len() > MAX_JOB_ID_CHARS || !id.bytes().all(job_id_byte) {
             return Err(ValueError::invalid(
@@ -50,6 +83,8 @@ impl JobId {
     /// `job_id_prefix` does. An empty prefix gives the UUID alone. Rejects a
     /// prefix with characters outside `A-Z a-z 0-9 _ -` or too long for the
     /// 36-character UUID to follow within 1,024 characters.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use bqcodec::bigtable::JobId;
@@ -79,6 +114,16 @@ fn job_id_byte(b: u8) -> bool {
 
 /// The text of a version 4 UUID built from 16 random bytes (lowercase,
 /// hyphenated, as Python's `str(uuid.uuid4())`).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::bigtable::uuid_v4;
+///
+/// // The version nibble becomes 4 and the variant bits 10, whatever the input.
+/// assert_eq!(uuid_v4([0xff; 16]), "ffffffff-ffff-4fff-bfff-ffffffffffff");
+/// assert_eq!(uuid_v4([0; 16]), "00000000-0000-4000-8000-000000000000");
+/// ```
 pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
@@ -95,6 +140,22 @@ pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
 }
 
 /// A continuous query job: `jobs.insert` with `continuous: true`.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::bigtable::{ContinuousJob, JobId};
+///
+/// let job = ContinuousJob::new("my-project", JobId::new("export_1")?, "EXPORT DATA …")?
+///     .with_location("US")?
+///     .with_label("team", "data")?;
+/// assert_eq!(job.job_id().as_str(), "export_1");
+/// assert_eq!(
+///     job.to_json(),
+///     r#"{"jobReference":{"jobId":"export_1","projectId":"my-project","location":"US"},"configuration":{"query":{"continuous":true,"useLegacySql":false,"query":"EXPORT DATA …"},"labels":{"team":"data"}}}"#,
+/// );
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContinuousJob {
     project: String,
@@ -108,6 +169,18 @@ pub struct ContinuousJob {
 impl ContinuousJob {
     /// A job in `project` with `job_id` running `sql` (GoogleSQL; legacy SQL
     /// off). The project is checked by [`super::sql::check_project`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::bigtable::{ContinuousJob, JobId};
+    ///
+    /// let id = JobId::new("j1")?;
+    /// assert!(ContinuousJob::new("my-project", id.clone(), "SELECT 1").is_ok());
+    /// assert!(ContinuousJob::new("My_Project", id.clone(), "SELECT 1").is_err()); // not a project ID
+    /// assert!(ContinuousJob::new("example.com:my-project", id, "SELECT 1").is_ok());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn new(project: &str, job_id: JobId, sql: &str) -> Result<Self, ValueError> {
         super::sql::check_project(project)?;
         Ok(ContinuousJob {
@@ -123,6 +196,20 @@ impl ContinuousJob {
     /// Runs the query as `email` (`connectionProperties` `service_account`).
     /// Rejects text that is not `local@domain` of printable ASCII without
     /// spaces or quotes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::bigtable::{ContinuousJob, JobId};
+    ///
+    /// let job = ContinuousJob::new("my-project", JobId::new("j1")?, "SELECT 1")?;
+    /// let job = job.with_service_account("sa@my-project.iam.gserviceaccount.com")?;
+    /// assert!(job.to_json().contains(
+    ///     r#""connectionProperties":[{"key":"service_account","value":"sa@my-project.iam.gserviceaccount.com"}]"#));
+    /// assert!(job.clone().with_service_account("no-at-sign").is_err());
+    /// assert!(job.with_service_account("a b@c.d").is_err());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn with_service_account(mut self, email: &str) -> Result<Self, ValueError> {
         let ok = email.split_once('@').is_some_and(|(l, d)| {
             !l.is_empty() && !d.is_empty() && !d.contains('@') && d.contains('.')
@@ -142,6 +229,20 @@ impl ContinuousJob {
     /// characters other than lowercase letters, digits, `_`, `-` and
     /// international characters (uppercase is rejected); a repeated key;
     /// more than 64 labels.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::bigtable::{ContinuousJob, JobId};
+    ///
+    /// let job = ContinuousJob::new("my-project", JobId::new("j1")?, "SELECT 1")?;
+    /// assert!(job.clone().with_label("bigframes-api", "streaming_to_bigtable").is_ok());
+    /// assert!(job.clone().with_label("Team", "x").is_err()); // uppercase
+    /// assert!(job.clone().with_label("1team", "x").is_err()); // must start with a letter
+    /// assert!(job.clone().with_label("team", "x")?.with_label("team", "y").is_err()); // repeated
+    /// assert!(job.with_label("team", &"v".repeat(64)).is_err());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn with_label(mut self, key: &str, value: &str) -> Result<Self, ValueError> {
         let char_ok = |c: char| {
             c.is_ascii_lowercase()
@@ -179,6 +280,17 @@ impl ContinuousJob {
 
     /// Sets the job's location (`jobReference.location`, e.g. `US`). Rejects
     /// anything but letters, digits and `-`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::bigtable::{ContinuousJob, JobId};
+    ///
+    /// let job = ContinuousJob::new("my-project", JobId::new("j1")?, "SELECT 1")?;
+    /// assert!(job.clone().with_location("europe-west1")?.to_json().contains(r#""location":"europe-west1""#));
+    /// assert!(job.with_location("us central").is_err());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn with_location(mut self, location: &str) -> Result<Self, ValueError> {
         if location.is_empty()
             || !location

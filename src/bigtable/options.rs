@@ -41,6 +41,31 @@ use crate::error::ValueError;
 use crate::plan::json::{Peek, Scanner, Str};
 
 /// How a family's values are written ("Supported BigQuery types").
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::bigtable::{result_schema_from_json, BigtableWriter, CellOptions, Encoding, Mutation};
+/// use bqcodec::plan::WalkOptions;
+///
+/// let schema = result_schema_from_json(
+///     r#"[{"name": "rowkey", "type": "STRING"}, {"name": "n", "type": "INT64"}, {"name": "b", "type": "BOOL"}]"#,
+/// )?;
+/// let row = br#"{"rowkey": "k", "n": -1, "b": true}"#;
+/// let values = |encoding: Encoding| -> Result<Vec<Vec<u8>>, Box<dyn std::error::Error>> {
+///     let cells = CellOptions::new().with_default_encoding(encoding);
+///     let writer = BigtableWriter::new(&schema, WalkOptions::new(), None, cells)?;
+///     let row = writer.encode_json(row, 0)?.ok_or("skipped")?;
+///     Ok(row.mutations.into_iter().filter_map(|m| match m {
+///         Mutation::SetCell { value, .. } => Some(value),
+///         _ => None,
+///     }).collect())
+/// };
+/// assert_eq!(values(Encoding::Binary)?, [vec![0xFF; 8], vec![0x01]]);
+/// assert_eq!(values(Encoding::Text)?, [b"-1".to_vec(), b"true".to_vec()]);
+/// assert_eq!((Encoding::Binary.name(), Encoding::Text.name()), ("BINARY", "TEXT"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Encoding {
@@ -61,6 +86,21 @@ impl Encoding {
 }
 
 /// The qualifier a column is written under.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::bigtable::{BigtableOptions, Qualifier};
+///
+/// let options = BigtableOptions::from_json(
+///     r#"{"columnFamilies": [{"familyId": "cf", "columns": [
+///         {"qualifierEncoded": "AAE=", "fieldName": "a"}, {"qualifierString": "b2", "fieldName": "b"}]}]}"#,
+/// )?;
+/// let family = options.family("cf").ok_or("no family")?;
+/// assert_eq!(family.columns[0].qualifier, Some(Qualifier::Encoded(vec![0x00, 0x01])));
+/// assert_eq!(family.columns[1].qualifier.as_ref().map(Qualifier::bytes), Some(&b"b2"[..]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Qualifier {
     /// `qualifierString`: UTF-8 text.
@@ -80,6 +120,16 @@ impl Qualifier {
 }
 
 /// One `columns` entry.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::bigtable::ColumnOptions;
+///
+/// assert_eq!(ColumnOptions::new("price").qualifier_bytes(), b"price"); // its own name by default
+/// assert_eq!(ColumnOptions::new("price").with_qualifier_string("p").qualifier_bytes(), b"p");
+/// assert_eq!(ColumnOptions::new("price").with_qualifier_bytes([0xFFu8]).qualifier_bytes(), [0xFF]);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ColumnOptions {
@@ -121,6 +171,24 @@ impl ColumnOptions {
 }
 
 /// One `columnFamilies` entry.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::bigtable::{BigtableOptions, ColumnOptions, Encoding, FamilyOptions};
+///
+/// let family = FamilyOptions::new("cf")
+///     .with_encoding(Encoding::Binary)
+///     .with_column(ColumnOptions::new("n").with_qualifier_string("count"));
+/// assert_eq!(family.column("n").map(|c| c.qualifier_bytes()), Some(&b"count"[..]));
+/// assert!(family.column("m").is_none());
+/// let options = BigtableOptions::new().with_family(family)?;
+/// assert_eq!(
+///     options.to_python_json(),
+///     r#"{"columnFamilies": [{"familyId": "cf", "encoding": "BINARY", "columns": [{"qualifierString": "count", "fieldName": "n"}]}]}"#,
+/// );
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct FamilyOptions {
@@ -162,6 +230,8 @@ impl FamilyOptions {
 
 /// Validated `bigtable_options`.
 ///
+/// # Examples
+///
 /// ```
 /// use bqcodec::bigtable::{BigtableOptions, Encoding};
 /// let o = BigtableOptions::from_json(r#"{"columnFamilies": [{"familyId": "cf", "encoding": "BINARY",
@@ -189,6 +259,20 @@ impl BigtableOptions {
     /// and a family with two columns for one `fieldName`. Options changed
     /// this way serialize in the canonical key order (see
     /// [`BigtableOptions::to_python_json`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::bigtable::{BigtableOptions, ColumnOptions, FamilyOptions};
+    ///
+    /// let options = BigtableOptions::new().with_family(FamilyOptions::new("cf"))?;
+    /// assert_eq!(options.families().len(), 1);
+    /// assert!(options.with_family(FamilyOptions::new("cf")).is_err()); // already present
+    /// assert!(BigtableOptions::new().with_family(FamilyOptions::new("")).is_err());
+    /// let twice = FamilyOptions::new("cf").with_column(ColumnOptions::new("a")).with_column(ColumnOptions::new("a"));
+    /// assert!(BigtableOptions::new().with_family(twice).is_err()); // two columns for one fieldName
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn with_family(mut self, family: FamilyOptions) -> Result<Self, ValueError> {
         check_family(&family, &self.families, "bigtable_options.columnFamilies")?;
         // Built options serialize in the canonical key order.
@@ -199,6 +283,18 @@ impl BigtableOptions {
 
     /// Parses and validates `bigtable_options` JSON text (see the module
     /// docs for every rule). The error names the JSON path.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::bigtable::BigtableOptions;
+    ///
+    /// assert!(BigtableOptions::from_json("{}")?.families().is_empty());
+    /// let err = BigtableOptions::from_json(r#"{"columnFamilies": [{"familyId": "cf", "encoding": "UTF8"}]}"#);
+    /// assert!(err.is_err()); // BINARY or TEXT only
+    /// assert!(BigtableOptions::from_json(r#"{"columnFamilies": [{"encoding": "TEXT"}]}"#).is_err()); // no familyId
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn from_json(text: &str) -> Result<Self, ValueError> {
         let raw = Json::parse(text)?;
         let families = families_of(&raw)?;
@@ -223,6 +319,18 @@ impl BigtableOptions {
     /// `columnFamilies` with `familyId`, `encoding`, `columns` and
     /// `qualifierString`/`qualifierEncoded`, `fieldName`, leaving out what
     /// is unset.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::bigtable::BigtableOptions;
+    ///
+    /// // Text given keeps its key order and is re-spaced as Python's json.dumps does.
+    /// let options = BigtableOptions::from_json(r#"{"columnFamilies":[{"encoding":"TEXT","familyId":"cf"}]}"#)?;
+    /// assert_eq!(options.to_python_json(), r#"{"columnFamilies": [{"encoding": "TEXT", "familyId": "cf"}]}"#);
+    /// assert_eq!(BigtableOptions::new().to_python_json(), "{}");
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn to_python_json(&self) -> String {
         let mut out = String::new();
         match &self.raw {

@@ -58,8 +58,32 @@ use crate::schema::{FieldType, Mode, TableSchema};
 use crate::value::Codec;
 
 /// Bigtable's row key limit (4 KiB).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::bigtable::{result_schema_from_json, BigtableWriter, CellOptions};
+/// use bqcodec::bigtable::schema::MAX_ROW_KEY_BYTES;
+/// use bqcodec::plan::WalkOptions;
+///
+/// let schema = result_schema_from_json(r#"[{"name": "rowkey", "type": "STRING"}, {"name": "v", "type": "STRING"}]"#)?;
+/// let writer = BigtableWriter::new(&schema, WalkOptions::new(), None, CellOptions::new())?;
+/// let row = |key: String| serde_json::json!({"rowkey": key, "v": "x"});
+/// assert!(writer.encode_value(&row("k".repeat(MAX_ROW_KEY_BYTES)), 0).is_ok());
+/// assert!(writer.encode_value(&row("k".repeat(MAX_ROW_KEY_BYTES + 1)), 1).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const MAX_ROW_KEY_BYTES: usize = 4 * 1024;
 /// Bigtable's column qualifier limit (16 KiB).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::bigtable::schema::{MAX_QUALIFIER_BYTES, MAX_ROW_BYTES, MAX_VALUE_BYTES};
+///
+/// assert_eq!(MAX_QUALIFIER_BYTES, 16_384);
+/// assert_eq!((MAX_VALUE_BYTES, MAX_ROW_BYTES), (100 << 20, 256 << 20)); // binary units
+/// ```
 pub const MAX_QUALIFIER_BYTES: usize = 16 * 1024;
 /// Bigtable's cell value limit (100 MiB).
 pub const MAX_VALUE_BYTES: usize = 100 * 1024 * 1024;
@@ -67,6 +91,28 @@ pub const MAX_VALUE_BYTES: usize = 100 * 1024 * 1024;
 pub const MAX_ROW_BYTES: usize = 256 * 1024 * 1024;
 
 /// Choices the docs leave open about writing cells.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::bigtable::{result_schema_from_json, BigtableWriter, CellOptions, Encoding};
+/// use bqcodec::plan::WalkOptions;
+///
+/// assert_eq!(CellOptions::new(), CellOptions::default());
+/// assert_eq!(CellOptions::new().default_encoding, Encoding::Text);
+/// let schema = result_schema_from_json(
+///     r#"[{"name": "rowkey", "type": "STRING"}, {"name": "v", "type": "STRING"},
+///         {"name": "_CHANGE_TIMESTAMP", "type": "TIMESTAMP"}]"#,
+/// )?;
+/// let row = br#"{"rowkey": "k", "v": "x", "_CHANGE_TIMESTAMP": "2024-01-01T00:00:00.0015Z"}"#;
+/// let strict = BigtableWriter::new(&schema, WalkOptions::new(), None, CellOptions::new())?;
+/// assert!(strict.encode_json(row, 0).is_err()); // finer than a millisecond
+/// let cells = CellOptions::new().with_truncate_to_millis(true);
+/// let lenient = BigtableWriter::new(&schema, WalkOptions::new(), None, cells)?;
+/// let row = lenient.encode_json(row, 0)?.ok_or("skipped")?;
+/// assert!(matches!(row.mutations[0], bqcodec::bigtable::Mutation::SetCell { timestamp_micros: 1_704_067_200_001_000, .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CellOptions {
@@ -87,6 +133,15 @@ impl Default for CellOptions {
 
 impl CellOptions {
     /// TEXT by default, finer-than-millisecond timestamps rejected.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::bigtable::{CellOptions, Encoding};
+    ///
+    /// const CELLS: CellOptions = CellOptions::new().with_default_encoding(Encoding::Binary);
+    /// assert_eq!((CELLS.default_encoding, CELLS.truncate_to_millis), (Encoding::Binary, false));
+    /// ```
     pub const fn new() -> Self {
         CellOptions {
             default_encoding: Encoding::Text,
@@ -135,6 +190,27 @@ pub(crate) struct Family {
 }
 
 /// The compiled export layout: per plan field, its role.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::bigtable::{BigtableOptions, CellOptions, ExportLayout};
+/// use bqcodec::plan::{Plan, WalkOptions};
+/// use bqcodec::TableSchema;
+///
+/// let schema = TableSchema::from_json(
+///     r#"[{"name": "rowkey", "type": "STRING"}, {"name": "cf", "type": "RECORD", "fields": [{"name": "a", "type": "INT64"}]},
+///         {"name": "n", "type": "FLOAT64"}]"#,
+/// )?;
+/// let plan = Plan::compile(&schema, WalkOptions::new())?;
+/// let layout = ExportLayout::new(&plan, None, CellOptions::new())?;
+/// assert_eq!(layout.family_names().collect::<Vec<_>>(), ["cf", "n"]);
+/// assert_eq!(layout.cell_options(), CellOptions::new());
+/// // Options may name only families the result writes:
+/// let options = BigtableOptions::from_json(r#"{"columnFamilies": [{"familyId": "other"}]}"#)?;
+/// assert!(ExportLayout::new(&plan, Some(&options), CellOptions::new()).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct ExportLayout {
     pub(crate) roles: Vec<Role>,
@@ -391,6 +467,8 @@ impl ExportLayout {
 /// Checks a query result schema for export to Bigtable with `options`
 /// (see the module docs). Reports every problem at once.
 ///
+/// # Examples
+///
 /// ```
 /// use bqcodec::bigtable::validate_export_schema;
 /// use bqcodec::TableSchema;
@@ -426,6 +504,21 @@ pub fn validate_export_schema(
 /// case-insensitively) off `schema`: the rest, and whether there was one.
 /// Rejects a `_CHANGE_TIMESTAMP` that is not a non-REPEATED microsecond
 /// TIMESTAMP, and a second one.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::bigtable::{result_schema_from_json, split_change_timestamp};
+///
+/// let schema = result_schema_from_json(
+///     r#"[{"name": "rowkey", "type": "STRING"}, {"name": "_change_timestamp", "type": "TIMESTAMP"}]"#,
+/// )?;
+/// let (rest, change) = split_change_timestamp(&schema)?;
+/// assert_eq!((rest.fields.len(), change.as_deref()), (1, Some("_change_timestamp")));
+/// let bad = result_schema_from_json(r#"[{"name": "_CHANGE_TIMESTAMP", "type": "DATE"}]"#)?;
+/// assert!(split_change_timestamp(&bad).is_err());
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 pub fn split_change_timestamp(
     schema: &TableSchema,
 ) -> Result<(TableSchema, Option<String>), SchemaError> {
@@ -471,6 +564,8 @@ fn split(schema: &TableSchema) -> (TableSchema, Option<String>, Vec<SchemaProble
 /// reads) that may have a `_CHANGE_TIMESTAMP` column: tables reserve that
 /// name, so [`TableSchema::from_json`] refuses it; here it is parsed on its
 /// own and put back in place. Rejects what `from_json` rejects otherwise.
+///
+/// # Examples
 ///
 /// ```
 /// use bqcodec::bigtable::result_schema_from_json;

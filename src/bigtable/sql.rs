@@ -60,11 +60,35 @@ use crate::schema::{Field, FieldType, TableSchema};
 use crate::value::timestamp::Timestamp;
 
 /// bigframes' default APPENDS start.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::bigtable::sql::DEFAULT_START;
+/// use bqcodec::bigtable::SourceQuery;
+///
+/// let sql = SourceQuery::new("my-project.d.t")?.to_sql();
+/// assert!(sql.ends_with(&format!("APPENDS(TABLE `my-project.d.t`, {DEFAULT_START})")));
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 pub const DEFAULT_START: &str = "CURRENT_TIMESTAMP() - (INTERVAL 7 DAY - INTERVAL 5 MINUTE)";
 
 /// A validated Google Cloud project ID: 6–30 characters of lowercase
 /// letters, digits and hyphens, starting with a letter, not ending with a
 /// hyphen; optionally domain-scoped (`example.com:my-project`).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::bigtable::sql::check_project;
+///
+/// assert!(check_project("my-project").is_ok());
+/// assert!(check_project("example.com:my-project").is_ok());
+/// assert!(check_project("proj").is_err()); // 6–30 characters
+/// assert!(check_project("My-Project").is_err()); // lowercase only
+/// assert!(check_project("my-project-").is_err());
+/// assert!(check_project("1project").is_err());
+/// ```
 pub fn check_project(project: &str) -> Result<(), ValueError> {
     const EXPECTED: &str = "a project ID (6-30 lowercase letters, digits or hyphens, starting with a letter, not ending with a hyphen; optionally domain:project)";
     let id = match project.rsplit_once(':') {
@@ -108,6 +132,25 @@ fn bigtable_id(id: &str) -> bool {
 }
 
 /// A Bigtable destination and the export options of `EXPORT DATA`.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::bigtable::{BigtableExport, BigtableOptions};
+///
+/// let export = BigtableExport::new("my-project", "my-instance", "orders")?
+///     .with_app_profile("export-profile")?
+///     .with_overwrite(true)
+///     .with_auto_create_column_families(true)
+///     .with_options(BigtableOptions::from_json(r#"{"columnFamilies": [{"familyId": "cf"}]}"#)?);
+/// assert_eq!(export.project(), "my-project");
+/// assert_eq!(
+///     export.uri(),
+///     "https://bigtable.googleapis.com/projects/my-project/instances/my-instance/appProfiles/export-profile/tables/orders",
+/// );
+/// assert!(export.options().is_some());
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BigtableExport {
     project: String,
@@ -129,6 +172,17 @@ impl BigtableExport {
     /// (starting with a letter, not ending with a hyphen), and a table ID
     /// outside `[_a-zA-Z0-9][-_.a-zA-Z0-9]*` of at most 50 characters
     /// (Bigtable Admin API).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::bigtable::BigtableExport;
+    ///
+    /// assert!(BigtableExport::new("my-project", "my-instance", "orders.v2").is_ok());
+    /// assert!(BigtableExport::new("my-project", "inst", "orders").is_err()); // instance: 6–33 characters
+    /// assert!(BigtableExport::new("my-project", "my-instance", "-orders").is_err());
+    /// assert!(BigtableExport::new("my-project", "my-instance", &"t".repeat(51)).is_err());
+    /// ```
     pub fn new(project: &str, instance: &str, table: &str) -> Result<Self, ValueError> {
         check_project(project)?;
         if !lower_id(instance, 6, 33) {
@@ -159,6 +213,17 @@ impl BigtableExport {
     /// Rejects an ID outside `[_a-zA-Z0-9][-_.a-zA-Z0-9]*`. (The docs
     /// require single-cluster routing and low priority on the profile; that
     /// cannot be checked here.)
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::bigtable::BigtableExport;
+    ///
+    /// let export = BigtableExport::new("my-project", "my-instance", "orders")?;
+    /// assert!(export.clone().with_app_profile("low_priority").is_ok());
+    /// assert!(export.with_app_profile("a/b").is_err());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn with_app_profile(mut self, profile: &str) -> Result<Self, ValueError> {
         if !bigtable_id(profile) {
             return Err(ValueError::invalid(
@@ -220,6 +285,8 @@ impl BigtableExport {
 
     /// The `EXPORT DATA` statement for `query` (see the module docs).
     ///
+    /// # Examples
+    ///
     /// ```
     /// use bqcodec::bigtable::{BigtableExport, ExportQuery};
     /// let q = ExportQuery::given("SELECT `key` AS rowkey, STRUCT(v) AS cf FROM t -- last")?;
@@ -252,6 +319,19 @@ impl BigtableExport {
 }
 
 /// A Pub/Sub topic destination.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::bigtable::{ExportQuery, PubSubExport};
+///
+/// let export = PubSubExport::new("my-project", "orders-topic")?;
+/// assert_eq!(export.project(), "my-project");
+/// assert_eq!(export.uri(), "https://pubsub.googleapis.com/projects/my-project/topics/orders-topic");
+/// let sql = export.sql(&ExportQuery::given("SELECT TO_JSON_STRING(t) AS message FROM t")?);
+/// assert!(sql.starts_with("EXPORT DATA\nOPTIONS (\nformat = 'CLOUD_PUBSUB',\n"));
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PubSubExport {
     project: String,
@@ -263,6 +343,17 @@ impl PubSubExport {
     /// project ID and a topic name that is not 3–255 characters of letters,
     /// digits, `- _ . ~ + %`, starting with a letter and not with `goog`
     /// (Pub/Sub resource names).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::bigtable::PubSubExport;
+    ///
+    /// assert!(PubSubExport::new("my-project", "orders").is_ok());
+    /// assert!(PubSubExport::new("my-project", "goog-orders").is_err()); // reserved prefix
+    /// assert!(PubSubExport::new("my-project", "ab").is_err()); // 3–255 characters
+    /// assert!(PubSubExport::new("my-project", "1orders").is_err()); // starts with a letter
+    /// ```
     pub fn new(project: &str, topic: &str) -> Result<Self, ValueError> {
         check_project(project)?;
         let b = topic.as_bytes();
@@ -300,6 +391,20 @@ impl PubSubExport {
     }
 
     /// The `EXPORT DATA` statement for `query`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::bigtable::{ExportQuery, PubSubExport};
+    ///
+    /// let export = PubSubExport::new("my-project", "t1-topic")?;
+    /// let query = ExportQuery::given("SELECT 'x' AS message")?;
+    /// assert_eq!(
+    ///     export.sql(&query),
+    ///     "EXPORT DATA\nOPTIONS (\nformat = 'CLOUD_PUBSUB',\nuri = \"https://pubsub.googleapis.com/projects/my-project/topics/t1-topic\"\n)\nAS (\nSELECT 'x' AS message);",
+    /// );
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn sql(&self, query: &ExportQuery) -> String {
         let mut s = format!(
             "EXPORT DATA\nOPTIONS (\nformat = 'CLOUD_PUBSUB',\nuri = \"{}\"\n)\n",
@@ -311,6 +416,18 @@ impl PubSubExport {
 }
 
 /// The query an export runs.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::bigtable::{ExportQuery, SourceQuery};
+///
+/// let given = ExportQuery::given("SELECT 'a;b' AS rowkey -- done")?; // a ';' inside a string is fine
+/// assert_eq!(given.text(), "SELECT 'a;b' AS rowkey -- done");
+/// let built = ExportQuery::from_source(&SourceQuery::new("my-project.d.t")?);
+/// assert!(built.text().starts_with("SELECT * FROM APPENDS(TABLE `my-project.d.t`"));
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportQuery {
     text: String,
@@ -324,6 +441,18 @@ impl ExportQuery {
     /// Rejects text with no code, an unterminated string, quoted identifier
     /// or block comment, unbalanced parentheses, or a `;` (each would break
     /// the `AS (…)` around it).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::bigtable::ExportQuery;
+    ///
+    /// assert!(ExportQuery::given("SELECT 1 AS rowkey").is_ok());
+    /// assert!(ExportQuery::given("SELECT 1; DROP TABLE t").is_err()); // one statement only
+    /// assert!(ExportQuery::given("SELECT (1").is_err()); // unbalanced
+    /// assert!(ExportQuery::given("SELECT 'open").is_err());
+    /// assert!(ExportQuery::given("  -- only a comment").is_err()); // no code
+    /// ```
     pub fn given(text: &str) -> Result<Self, ValueError> {
         let s = scan(text, "a query")?;
         if !s.has_code {
@@ -362,6 +491,19 @@ impl ExportQuery {
 }
 
 /// Where the APPENDS window starts.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::bigtable::{SourceQuery, StartTimestamp};
+/// use bqcodec::value::timestamp::Timestamp;
+///
+/// let at = StartTimestamp::At(Timestamp::parse_text("2024-05-01T12:00:00Z")?);
+/// let sql = SourceQuery::new("my-project.d.t")?.start(at).to_sql();
+/// assert_eq!(sql, "SELECT * FROM APPENDS(TABLE `my-project.d.t`, TIMESTAMP('2024-05-01 12:00:00+00:00'))");
+/// assert_eq!(StartTimestamp::default(), StartTimestamp::Default);
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum StartTimestamp {
@@ -390,6 +532,8 @@ impl StartTimestamp {
 /// A query over a source table's appended rows: column selection, renames,
 /// filters, and the start of the APPENDS window (see the module docs).
 ///
+/// # Examples
+///
 /// ```
 /// use bqcodec::bigtable::SourceQuery;
 /// let q = SourceQuery::new("my-project.birds.penguins")?
@@ -412,6 +556,17 @@ impl SourceQuery {
     /// project ID, a dataset that is not 1–1,024 letters, digits or `_`, and
     /// a table ID that is empty, longer than 1,024 characters, or has
     /// control characters, `` ` ``, `\`, `/`, `$` or `.`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::bigtable::SourceQuery;
+    ///
+    /// assert!(SourceQuery::new("my-project.birds.penguins").is_ok());
+    /// assert!(SourceQuery::new("birds.penguins").is_err()); // project.dataset.table
+    /// assert!(SourceQuery::new("my-project.birds-eu.penguins").is_err()); // dataset: letters, digits, _
+    /// assert!(SourceQuery::new("my-project.birds.pen`guins").is_err());
+    /// ```
     pub fn new(table: &str) -> Result<Self, ValueError> {
         let bad = || ValueError::invalid("a source table as project.dataset.table", table);
         let mut parts = table.rsplitn(3, '.');
@@ -446,6 +601,17 @@ impl SourceQuery {
     /// Selects column `name` (renamed to `alias` when given). Rejects names
     /// that are not BigQuery column names (the schema rules, flexible names
     /// included).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::bigtable::SourceQuery;
+    ///
+    /// let q = SourceQuery::new("my-project.d.t")?.select("id", Some("rowkey"))?.select("total", None)?;
+    /// assert!(q.to_sql().starts_with("SELECT `id` AS `rowkey`, `total` FROM "));
+    /// assert!(SourceQuery::new("my-project.d.t")?.select("a`b", None).is_err());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn select(mut self, name: &str, alias: Option<&str>) -> Result<Self, ValueError> {
         check_column(name)?;
         if let Some(a) = alias {
@@ -458,6 +624,17 @@ impl SourceQuery {
 
     /// Selects a comma-separated list of `name` or `name AS alias` (`AS` in
     /// any case), as the CLI's `--select` takes it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::bigtable::SourceQuery;
+    ///
+    /// let q = SourceQuery::new("my-project.d.t")?.select_list("id as rowkey, total")?;
+    /// assert!(q.to_sql().starts_with("SELECT `id` AS `rowkey`, `total` FROM "));
+    /// assert!(SourceQuery::new("my-project.d.t")?.select_list("id rowkey").is_err());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn select_list(mut self, list: &str) -> Result<Self, ValueError> {
         for item in list.split(',') {
             let words: Vec<&str> = item.split_whitespace().collect();
@@ -480,6 +657,17 @@ impl SourceQuery {
     /// Adds a filter (a GoogleSQL boolean expression); several are joined
     /// with `AND`, each in parentheses. Rejects what [`ExportQuery::given`]
     /// rejects.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::bigtable::SourceQuery;
+    ///
+    /// let q = SourceQuery::new("my-project.d.t")?.filter("a > 1")?.filter("b = 'x' -- note")?;
+    /// assert!(q.to_sql().ends_with("WHERE (a > 1) AND (b = 'x' -- note\n)"));
+    /// assert!(SourceQuery::new("my-project.d.t")?.filter("a > 1; DELETE").is_err());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn filter(mut self, expression: &str) -> Result<Self, ValueError> {
         let s = scan(expression, "a filter expression")?;
         if !s.has_code {

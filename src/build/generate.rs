@@ -19,6 +19,8 @@ const DEFAULT_MODULE_FILE: &str = "bqcodec_schemas.rs";
 
 /// Configures and runs the schema generator of a build script.
 ///
+/// # Examples
+///
 /// ```no_run
 /// // build.rs
 /// use bqcodec::proto::Profile;
@@ -48,6 +50,23 @@ impl Builder {
     /// relative to the current directory, which cargo sets to the package
     /// root when it runs `build.rs`). Defaults: [`Profile::Exact`], no CDC,
     /// every `*.json` file, output in `OUT_DIR`, module `bqcodec_schemas.rs`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::build::Builder;
+    ///
+    /// # let root = std::env::temp_dir().join(format!("bqcodec-doc-{}-new", std::process::id()));
+    /// let schemas = root.join("schemas");
+    /// std::fs::create_dir_all(&schemas)?;
+    /// std::fs::write(schemas.join("lineItems.json"), r#"[{"name": "sku", "type": "STRING"}]"#)?;
+    /// std::fs::write(schemas.join("2024-events.schema.json"), r#"[{"name": "at", "type": "TIMESTAMP"}]"#)?;
+    /// let report = Builder::new(&schemas).generate(&root.join("out"))?;
+    /// let names: Vec<(&str, &str)> = report.schemas.iter().map(|s| (s.name.as_str(), s.ident.as_str())).collect();
+    /// assert_eq!(names, [("2024-events", "SCHEMA_2024_EVENTS"), ("lineItems", "LINE_ITEMS")]);
+    /// # std::fs::remove_dir_all(&root)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(dir: impl Into<PathBuf>) -> Self {
         Builder {
             dir: dir.into(),
@@ -62,6 +81,22 @@ impl Builder {
     }
 
     /// The descriptor profile (default [`Profile::Exact`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::build::Builder;
+    /// use bqcodec::proto::Profile;
+    ///
+    /// # let root = std::env::temp_dir().join(format!("bqcodec-doc-{}-profile", std::process::id()));
+    /// # std::fs::create_dir_all(root.join("schemas"))?;
+    /// std::fs::write(root.join("schemas/t.json"), r#"[{"name": "p", "type": "NUMERIC"}]"#)?;
+    /// Builder::new(root.join("schemas")).profile(Profile::Text).generate(&root.join("out"))?;
+    /// let proto = std::fs::read_to_string(root.join("out/bqcodec_schemas/t.proto"))?;
+    /// assert!(proto.contains("optional string p = 1;")); // Exact writes NUMERIC as BigDecimal bytes
+    /// # std::fs::remove_dir_all(&root)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn profile(mut self, profile: Profile) -> Self {
         self.profile = profile;
         self
@@ -70,12 +105,45 @@ impl Builder {
     /// Adds the CDC pseudo-columns `_CHANGE_TYPE` and `_CHANGE_SEQUENCE_NUMBER`
     /// to every descriptor and plan (default: no). A schema with a column of
     /// either name is then a problem.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::build::{BuildError, Builder};
+    ///
+    /// # let root = std::env::temp_dir().join(format!("bqcodec-doc-{}-cdc", std::process::id()));
+    /// # std::fs::create_dir_all(root.join("schemas"))?;
+    /// std::fs::write(root.join("schemas/t.json"), r#"[{"name": "id", "type": "INT64"}]"#)?;
+    /// Builder::new(root.join("schemas")).cdc(true).generate(&root.join("out"))?;
+    /// let proto = std::fs::read_to_string(root.join("out/bqcodec_schemas/t.proto"))?;
+    /// assert!(proto.contains("optional string _CHANGE_TYPE = 2;"));
+    /// std::fs::write(root.join("schemas/u.json"), r#"[{"name": "_CHANGE_TYPE", "type": "STRING"}]"#)?;
+    /// let err = Builder::new(root.join("schemas")).cdc(true).generate(&root.join("out"));
+    /// assert!(matches!(err, Err(BuildError::Invalid { .. }))); // the pseudo-column's name is taken
+    /// # std::fs::remove_dir_all(&root)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn cdc(mut self, cdc: bool) -> Self {
         self.cdc = cdc;
         self
     }
 
     /// Writes to `dir` instead of `OUT_DIR` (for [`Builder::compile`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::build::Builder;
+    ///
+    /// # let root = std::env::temp_dir().join(format!("bqcodec-doc-{}-outdir", std::process::id()));
+    /// # std::fs::create_dir_all(root.join("schemas"))?;
+    /// std::fs::write(root.join("schemas/t.json"), r#"[{"name": "id", "type": "INT64"}]"#)?;
+    /// // compile() outside a build script needs an output folder (it still prints cargo: lines).
+    /// let report = Builder::new(root.join("schemas")).out_dir(root.join("out")).compile()?;
+    /// assert_eq!(report.module_file, root.join("out/bqcodec_schemas.rs"));
+    /// # std::fs::remove_dir_all(&root)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.out_dir = Some(dir.into());
         self
@@ -84,6 +152,23 @@ impl Builder {
     /// Reads only the listed files (file names in the folder, e.g.
     /// `"orders.schema.json"`); call once per file. Without any call, every
     /// `*.json` file is read. A listed file that is not in the folder is a problem.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::build::{BuildError, Builder};
+    ///
+    /// # let root = std::env::temp_dir().join(format!("bqcodec-doc-{}-include", std::process::id()));
+    /// # std::fs::create_dir_all(root.join("schemas"))?;
+    /// std::fs::write(root.join("schemas/a.json"), r#"[{"name": "id", "type": "INT64"}]"#)?;
+    /// std::fs::write(root.join("schemas/b.json"), "not a schema")?;
+    /// let report = Builder::new(root.join("schemas")).include("a.json").generate(&root.join("out"))?;
+    /// assert_eq!(report.schemas.len(), 1); // b.json was not read
+    /// let missing = Builder::new(root.join("schemas")).include("c.json").generate(&root.join("out"));
+    /// assert!(matches!(missing, Err(BuildError::Invalid { .. })));
+    /// # std::fs::remove_dir_all(&root)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn include(mut self, file_name: impl Into<String>) -> Self {
         self.include.push(file_name.into());
         self
@@ -94,12 +179,48 @@ impl Builder {
     /// without `.rs`. Use a different one for each `Builder` of a build script.
     /// A name with a path separator is rejected by [`Builder::generate`]. Each
     /// module defines `all()`: include each into its own Rust module.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::build::Builder;
+    ///
+    /// # let root = std::env::temp_dir().join(format!("bqcodec-doc-{}-module", std::process::id()));
+    /// # std::fs::create_dir_all(root.join("schemas"))?;
+    /// std::fs::write(root.join("schemas/t.json"), r#"[{"name": "id", "type": "INT64"}]"#)?;
+    /// let report = Builder::new(root.join("schemas")).module_file("tables.rs").generate(&root.join("out"))?;
+    /// assert_eq!(report.module_file, root.join("out/tables.rs"));
+    /// assert_eq!(report.schemas[0].proto, root.join("out/tables/t.proto"));
+    /// assert!(Builder::new(root.join("schemas")).module_file("a/b.rs").generate(&root.join("out")).is_err());
+    /// # std::fs::remove_dir_all(&root)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn module_file(mut self, file_name: impl Into<String>) -> Self {
         self.module_file = file_name.into();
         self
     }
 
     /// The Arrow mapping options (default [`crate::arrow::SchemaOptions::new`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::arrow::{PicosMapping, SchemaOptions};
+    /// use bqcodec::build::Builder;
+    ///
+    /// # let root = std::env::temp_dir().join(format!("bqcodec-doc-{}-arrow", std::process::id()));
+    /// # std::fs::create_dir_all(root.join("schemas"))?;
+    /// let picos = r#"[{"name": "ts", "type": "TIMESTAMP", "timestampPrecision": "12"}]"#;
+    /// std::fs::write(root.join("schemas/t.json"), picos)?;
+    /// let report = Builder::new(root.join("schemas")).generate(&root.join("out"))?;
+    /// assert!(report.schemas[0].arrow_schema.is_none()); // no Arrow form by default: a warning
+    /// assert_eq!(report.warnings.len(), 1);
+    /// let text = SchemaOptions::new().with_picos(PicosMapping::Text);
+    /// let report = Builder::new(root.join("schemas")).arrow_options(text).generate(&root.join("out"))?;
+    /// assert!(report.schemas[0].arrow_schema.is_some());
+    /// # std::fs::remove_dir_all(&root)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[cfg(feature = "arrow")]
     pub fn arrow_options(mut self, options: crate::arrow::SchemaOptions) -> Self {
         self.arrow = options;
@@ -115,6 +236,17 @@ impl Builder {
     /// Fails with [`BuildError::NoOutDir`] outside a build script without
     /// [`Builder::out_dir`], and as [`Builder::generate`] does. Return the error
     /// from `main` to fail the build: its `Debug` form is its message.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::build::{BuildError, Builder};
+    ///
+    /// # if std::env::var_os("OUT_DIR").is_none() {
+    /// // Outside build.rs (no OUT_DIR) and without out_dir(), there is nowhere to write:
+    /// assert!(matches!(Builder::new("schemas").compile(), Err(BuildError::NoOutDir)));
+    /// # }
+    /// ```
     pub fn compile(&self) -> Result<Report, BuildError> {
         let out_dir = match &self.out_dir {
             Some(d) => d.clone(),
@@ -154,6 +286,24 @@ impl Builder {
     /// with [`BuildError::Io`] when the folder cannot be read or an output
     /// cannot be written. Files whose content is unchanged are not rewritten,
     /// so their times do not trigger rebuilds.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::build::{BuildError, Builder};
+    ///
+    /// # let root = std::env::temp_dir().join(format!("bqcodec-doc-{}-generate", std::process::id()));
+    /// # std::fs::create_dir_all(root.join("schemas"))?;
+    /// std::fs::write(root.join("schemas/a-b.json"), r#"[{"name": "id", "type": "INT64"}]"#)?;
+    /// std::fs::write(root.join("schemas/a_b.json"), r#"[{"name": "id", "type": "INT64"}]"#)?;
+    /// let Err(BuildError::Invalid { problems }) = Builder::new(root.join("schemas")).generate(&root.join("out")) else {
+    ///     panic!("two files giving the static A_B must fail");
+    /// };
+    /// assert_eq!(problems.len(), 1);
+    /// assert!(!root.join("out").exists()); // nothing is written then
+    /// # std::fs::remove_dir_all(&root)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn generate(&self, out_dir: &Path) -> Result<Report, BuildError> {
         self.run(out_dir).1
     }
@@ -476,6 +626,26 @@ fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
 }
 
 /// What [`Builder::generate`] wrote.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::build::Builder;
+///
+/// # let root = std::env::temp_dir().join(format!("bqcodec-doc-{}-report", std::process::id()));
+/// # std::fs::create_dir_all(root.join("schemas"))?;
+/// std::fs::write(root.join("schemas/orders.schema.json"), r#"{"fields": [{"name": "id", "type": "INT64"}]}"#)?;
+/// let report = Builder::new(root.join("schemas")).generate(&root.join("out"))?;
+/// let orders = &report.schemas[0];
+/// assert_eq!((orders.name.as_str(), orders.ident.as_str()), ("orders", "ORDERS"));
+/// assert_eq!(orders.descriptor_set, root.join("out/bqcodec_schemas/orders.pb"));
+/// assert_eq!(orders.schema_json, root.join("out/bqcodec_schemas/orders.schema.json"));
+/// assert!(report.warnings.is_empty());
+/// let module = std::fs::read_to_string(&report.module_file)?;
+/// assert!(module.contains("pub static ORDERS: ::bqcodec::build::EmbeddedSchema"));
+/// # std::fs::remove_dir_all(&root)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Report {
@@ -488,6 +658,24 @@ pub struct Report {
 }
 
 /// One generated schema: its names and the files written for it (absolute paths).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::build::Builder;
+///
+/// # let root = std::env::temp_dir().join(format!("bqcodec-doc-{}-generated", std::process::id()));
+/// # std::fs::create_dir_all(root.join("schemas"))?;
+/// std::fs::write(root.join("schemas/line-items.json"), r#"[{"name": "sku", "type": "STRING"}]"#)?;
+/// let report = Builder::new(root.join("schemas")).generate(&root.join("out"))?;
+/// let items = &report.schemas[0];
+/// assert_eq!((items.name.as_str(), items.ident.as_str()), ("line-items", "LINE_ITEMS"));
+/// assert_eq!(items.source, root.join("schemas/line-items.json"));
+/// assert_eq!(items.proto, root.join("out/bqcodec_schemas/line_items.proto")); // named by the static
+/// assert_eq!(items.arrow_schema.is_some(), items.arrow_schema.as_ref().is_some_and(|p| p.exists()));
+/// # std::fs::remove_dir_all(&root)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GeneratedSchema {
@@ -509,6 +697,24 @@ pub struct GeneratedSchema {
 
 /// A problem (or warning) of one file: the file and the schema problem, whose
 /// path is empty for the file as a whole.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::build::{BuildError, Builder};
+///
+/// # let root = std::env::temp_dir().join(format!("bqcodec-doc-{}-problem", std::process::id()));
+/// # std::fs::create_dir_all(root.join("schemas"))?;
+/// std::fs::write(root.join("schemas/t.json"), r#"[{"name": "id", "type": "NUMBER"}]"#)?;
+/// let Err(BuildError::Invalid { problems }) = Builder::new(root.join("schemas")).generate(&root.join("out")) else {
+///     panic!("an unknown type must fail");
+/// };
+/// assert_eq!(problems[0].file, root.join("schemas/t.json"));
+/// assert_eq!(problems[0].problem.path, "id");
+/// assert!(problems[0].to_string().starts_with(&format!("{}: id: ", root.join("schemas/t.json").display())));
+/// # std::fs::remove_dir_all(&root)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct FileProblem {
@@ -550,6 +756,19 @@ impl fmt::Display for FileProblem {
 
 /// Why the generator failed. Its `Debug` form is its message, so that
 /// `fn main() -> Result<(), BuildError>` in `build.rs` prints every problem.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::build::{BuildError, Builder};
+///
+/// let missing = std::env::temp_dir().join(format!("bqcodec-doc-{}-no-such-folder", std::process::id()));
+/// let err = Builder::new(&missing).generate(&missing.join("out")).unwrap_err();
+/// assert!(matches!(err, BuildError::Io { .. }));
+/// // Debug prints the message, so `fn main() -> Result<(), BuildError>` shows it as is:
+/// assert_eq!(format!("{err:?}"), err.to_string());
+/// assert!(err.to_string().starts_with(&missing.display().to_string()));
+/// ```
 #[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {

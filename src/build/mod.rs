@@ -77,6 +77,26 @@ use crate::schema::TableSchema;
 ///
 /// Written by [`Builder`]; a hand-written value is accepted too, but nothing
 /// checks that its parts agree with each other.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::build::{EmbeddedParts, EmbeddedSchema};
+/// use bqcodec::proto::Profile;
+/// use bqcodec::{Field, FieldType, TableSchema};
+///
+/// fn orders() -> TableSchema {
+///     TableSchema::new(vec![Field::new("id", FieldType::Int64)])
+/// }
+/// // What the generated module holds (the byte and text parts come from include_bytes!/include_str!):
+/// static ORDERS: EmbeddedSchema = EmbeddedSchema::new(EmbeddedParts {
+///     name: "orders", file: "orders.schema.json",
+///     descriptor_set: &[], proto_text: "", schema_json: "", arrow_schema: None,
+///     profile: Profile::Exact, cdc: false, table_schema: orders,
+/// });
+/// assert_eq!((ORDERS.name(), ORDERS.file()), ("orders", "orders.schema.json"));
+/// assert_eq!(ORDERS.table_schema().fields[0].name, "id");
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct EmbeddedParts {
     /// The schema name (the file name without `.json` and `.schema`).
@@ -103,6 +123,29 @@ pub struct EmbeddedParts {
 /// as constants, its schema, plan and proto writer built on first use.
 ///
 /// [`Builder`] generates one `static` of this type per schema file.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::build::{EmbeddedParts, EmbeddedSchema};
+/// use bqcodec::proto::Profile;
+/// use bqcodec::{Field, FieldType, Mode, TableSchema};
+///
+/// fn events() -> TableSchema {
+///     TableSchema::new(vec![Field::new("id", FieldType::Int64).with_mode(Mode::Required)])
+/// }
+/// static EVENTS: EmbeddedSchema = EmbeddedSchema::new(EmbeddedParts {
+///     name: "events", file: "events.json", descriptor_set: &[], proto_text: "", schema_json: "",
+///     arrow_schema: None, profile: Profile::Exact, cdc: true, table_schema: events,
+/// });
+/// assert!(EVENTS.cdc() && EVENTS.walk_options().cdc);
+/// assert_eq!(EVENTS.profile(), Profile::Exact);
+/// let writer = EVENTS.proto_writer()?; // compiled once, on first use
+/// let (rows, outcome) = writer.encode_ndjson(b"{\"id\": 1, \"_CHANGE_TYPE\": \"UPSERT\"}\n{}\n", 0);
+/// assert_eq!((rows.len(), outcome.errors.len()), (1, 1)); // row 1 lacks the REQUIRED id
+/// assert!(std::ptr::eq(writer, EVENTS.proto_writer()?));
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 #[derive(Debug)]
 pub struct EmbeddedSchema {
     parts: EmbeddedParts,
@@ -189,6 +232,25 @@ impl EmbeddedSchema {
     ///
     /// Fails only if the generated parts were altered (the build checked the
     /// same compilation); the error is then returned on every call.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::build::{EmbeddedParts, EmbeddedSchema};
+    /// use bqcodec::proto::Profile;
+    /// use bqcodec::{Field, FieldType, TableSchema};
+    ///
+    /// fn altered() -> TableSchema {
+    ///     // Two columns of one name: the build would have refused this file.
+    ///     TableSchema::new(vec![Field::new("a", FieldType::Int64), Field::new("A", FieldType::Int64)])
+    /// }
+    /// static BAD: EmbeddedSchema = EmbeddedSchema::new(EmbeddedParts {
+    ///     name: "bad", file: "bad.json", descriptor_set: &[], proto_text: "", schema_json: "",
+    ///     arrow_schema: None, profile: Profile::Exact, cdc: false, table_schema: altered,
+    /// });
+    /// assert!(BAD.plan().is_err());
+    /// assert!(BAD.proto_writer().is_err()); // and on every later call
+    /// ```
     pub fn plan(&self) -> Result<&Plan, SchemaError> {
         self.plan
             .get_or_init(|| Plan::compile(self.table_schema(), self.walk_options()))

@@ -25,17 +25,82 @@ use crate::value::write_json_string;
 
 /// The documented maximum request size, read as decimal megabytes (the
 /// smaller reading).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::insert_all::{BatchLimits, MAX_REQUEST_BYTES};
+///
+/// assert_eq!(MAX_REQUEST_BYTES, 10_000_000); // "10 MB", read as decimal
+/// assert!(BatchLimits::new().with_max_bytes(MAX_REQUEST_BYTES).is_ok());
+/// assert!(BatchLimits::new().with_max_bytes(MAX_REQUEST_BYTES + 1).is_err());
+/// ```
 pub const MAX_REQUEST_BYTES: usize = 10_000_000;
 /// The documented maximum rows per request.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::insert_all::{BatchLimits, MAX_REQUEST_ROWS};
+///
+/// assert_eq!(MAX_REQUEST_ROWS, 50_000);
+/// assert!(BatchLimits::new().with_max_rows(MAX_REQUEST_ROWS + 1).is_err());
+/// ```
 pub const MAX_REQUEST_ROWS: usize = 50_000;
 /// The default body size cap: 9 MiB.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::insert_all::{BatchLimits, DEFAULT_REQUEST_BYTES, DEFAULT_REQUEST_ROWS};
+///
+/// assert_eq!((DEFAULT_REQUEST_BYTES, DEFAULT_REQUEST_ROWS), (9_437_184, 500));
+/// assert_eq!(BatchLimits::new().max_bytes, DEFAULT_REQUEST_BYTES);
+/// ```
 pub const DEFAULT_REQUEST_BYTES: usize = 9 * 1024 * 1024;
 /// The default rows per request: the documented recommendation.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::insert_all::{BatchLimits, DEFAULT_REQUEST_ROWS};
+///
+/// assert_eq!(BatchLimits::default().max_rows, DEFAULT_REQUEST_ROWS);
+/// ```
 pub const DEFAULT_REQUEST_ROWS: usize = 500;
 /// `traceId`: at most this many ASCII characters (REST reference).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::insert_all::{InsertAllOptions, MAX_TRACE_ID_CHARS};
+///
+/// let uuid = "123e4567-e89b-12d3-a456-426614174000";
+/// assert_eq!(uuid.len(), MAX_TRACE_ID_CHARS);
+/// assert!(InsertAllOptions::new().with_trace_id(uuid).is_ok());
+/// assert!(InsertAllOptions::new().with_trace_id(&format!("{uuid}x")).is_err());
+/// ```
 pub const MAX_TRACE_ID_CHARS: usize = 36;
 
 /// Limits on one request body.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::insert_all::{BatchLimits, InsertAllOptions, InsertAllWriter, InsertIds};
+/// use bqcodec::{plan::WalkOptions, TableSchema};
+///
+/// let schema = TableSchema::from_json(r#"[{"name": "s", "type": "STRING"}]"#)?;
+/// let limits = BatchLimits::new().with_max_bytes(128)?;
+/// let options = InsertAllOptions::new().with_limits(limits);
+/// let writer = InsertAllWriter::new(&schema, WalkOptions::new(), InsertIds::None, options)?;
+/// let rows = format!("{{\"s\": \"a\"}}\n{{\"s\": \"{}\"}}\n{{\"s\": \"b\"}}\n", "x".repeat(100));
+/// let (bodies, outcome) = writer.encode_ndjson(rows.as_bytes(), 0);
+/// assert_eq!(bodies.len(), 1); // rows 0 and 2; row 1 fits in no 128-byte body
+/// assert_eq!(bodies[0].input_rows(), [0, 2]);
+/// assert_eq!(outcome.errors[0].row, 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BatchLimits {
@@ -53,6 +118,15 @@ impl Default for BatchLimits {
 
 impl BatchLimits {
     /// The defaults: 9 MiB and 500 rows.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::insert_all::BatchLimits;
+    ///
+    /// const LIMITS: BatchLimits = BatchLimits::new();
+    /// assert_eq!((LIMITS.max_bytes, LIMITS.max_rows), (9 * 1024 * 1024, 500));
+    /// ```
     pub const fn new() -> Self {
         BatchLimits {
             max_bytes: DEFAULT_REQUEST_BYTES,
@@ -62,6 +136,17 @@ impl BatchLimits {
 
     /// Sets the body size cap. Accepts 128 … [`MAX_REQUEST_BYTES`]; rejects
     /// anything else ([`ValueError::OutOfRange`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::insert_all::BatchLimits;
+    ///
+    /// assert_eq!(BatchLimits::new().with_max_bytes(1_000_000)?.max_bytes, 1_000_000);
+    /// assert!(BatchLimits::new().with_max_bytes(127).is_err()); // below the envelope's needs
+    /// assert!(BatchLimits::new().with_max_bytes(10_000_001).is_err()); // above the 10 MB limit
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn with_max_bytes(mut self, max_bytes: usize) -> Result<Self, ValueError> {
         if !(128..=MAX_REQUEST_BYTES).contains(&max_bytes) {
             return Err(ValueError::out_of_range(
@@ -75,6 +160,17 @@ impl BatchLimits {
 
     /// Sets the rows cap. Accepts 1 … [`MAX_REQUEST_ROWS`]; rejects anything
     /// else ([`ValueError::OutOfRange`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::insert_all::BatchLimits;
+    ///
+    /// assert_eq!(BatchLimits::new().with_max_rows(50_000)?.max_rows, 50_000);
+    /// assert!(BatchLimits::new().with_max_rows(0).is_err());
+    /// assert!(BatchLimits::new().with_max_rows(50_001).is_err());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn with_max_rows(mut self, max_rows: usize) -> Result<Self, ValueError> {
         if !(1..=MAX_REQUEST_ROWS).contains(&max_rows) {
             return Err(ValueError::out_of_range(
@@ -88,6 +184,25 @@ impl BatchLimits {
 }
 
 /// The request-level options of `tabledata.insertAll`.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::insert_all::{InsertAllOptions, RequestBatcher, TemplateSuffix};
+///
+/// let options = InsertAllOptions::new()
+///     .with_skip_invalid_rows(true)
+///     .with_ignore_unknown_values(false)
+///     .with_template_suffix(TemplateSuffix::new("_eu")?)
+///     .with_trace_id("run-42")?;
+/// let mut batcher = RequestBatcher::new(&options);
+/// batcher.push(r#"{"a":"1"}"#, Some("id-1"), 0).map_err(|e| e.error)?;
+/// assert_eq!(
+///     batcher.finish().map(|r| r.into_body()).as_deref(),
+///     Some(r#"{"kind":"bigquery#tableDataInsertAllRequest","skipInvalidRows":true,"ignoreUnknownValues":false,"templateSuffix":"_eu","traceId":"run-42","rows":[{"insertId":"id-1","json":{"a":"1"}}]}"#),
+/// );
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct InsertAllOptions {
@@ -132,6 +247,19 @@ impl InsertAllOptions {
     /// Sets `traceId`: 1 … 36 printable ASCII characters (the REST
     /// reference: "limited to up to 36 ASCII characters; a UUID is
     /// recommended"). Rejects anything else.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::insert_all::InsertAllOptions;
+    ///
+    /// let options = InsertAllOptions::new().with_trace_id("3f2504e0-4f89-11d3-9a0c-0305e82c3301")?;
+    /// assert_eq!(options.trace_id.as_deref(), Some("3f2504e0-4f89-11d3-9a0c-0305e82c3301"));
+    /// assert!(InsertAllOptions::new().with_trace_id("").is_err());
+    /// assert!(InsertAllOptions::new().with_trace_id("tab\there").is_err()); // not printable
+    /// assert!(InsertAllOptions::new().with_trace_id("naïve").is_err()); // not ASCII
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn with_trace_id(mut self, trace_id: &str) -> Result<Self, ValueError> {
         let ok = !trace_id.is_empty()
             && trace_id.len() <= MAX_TRACE_ID_CHARS
@@ -185,6 +313,23 @@ impl InsertAllOptions {
 const SUFFIX: &str = "]}";
 
 /// One request body and the caller's input index of each of its rows.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::insert_all::{InsertAllOptions, RequestBatcher};
+///
+/// let mut batcher = RequestBatcher::new(&InsertAllOptions::new());
+/// batcher.push(r#"{"a":"1"}"#, Some("k1"), 7).map_err(|e| e.error)?;
+/// batcher.push(r#"{"a":"2"}"#, None, 9).map_err(|e| e.error)?;
+/// let request = batcher.finish().unwrap_or_default();
+/// assert_eq!((request.len(), request.is_empty()), (2, false));
+/// assert_eq!(request.input_rows(), [7, 9]); // insertErrors' index 1 is input row 9
+/// assert_eq!((request.input_row(1), request.input_row(2)), (Some(9), None));
+/// assert_eq!((request.insert_id(0), request.insert_id(1)), (Some("k1"), None));
+/// assert!(request.body().ends_with(r#"[{"insertId":"k1","json":{"a":"1"}},{"json":{"a":"2"}}]}"#));
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InsertAllRequest {
     body: String,
@@ -233,6 +378,8 @@ impl InsertAllRequest {
 
 /// Cuts rows into request bodies under [`BatchLimits`], in order.
 ///
+/// # Examples
+///
 /// ```
 /// use bqcodec::insert_all::{BatchLimits, InsertAllOptions, RequestBatcher};
 /// let limits = BatchLimits::new().with_max_rows(2)?;
@@ -275,6 +422,22 @@ impl RequestBatcher {
     ///
     /// Rejects the row ([`ValueError::TooLong`], path `(row)`) when it does
     /// not fit in an empty body; the batcher is unchanged then.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::insert_all::{BatchLimits, InsertAllOptions, RequestBatcher};
+    ///
+    /// let limits = BatchLimits::new().with_max_bytes(128)?;
+    /// let mut batcher = RequestBatcher::new(&InsertAllOptions::new().with_limits(limits));
+    /// assert!(batcher.push(r#"{"a":"1"}"#, None, 0).map_err(|e| e.error)?.is_none());
+    /// let long = format!(r#"{{"a":"{}"}}"#, "x".repeat(40));
+    /// let full = batcher.push(&long, None, 1).map_err(|e| e.error)?; // does not fit with row 0
+    /// assert_eq!(full.map(|r| r.input_rows().to_vec()), Some(vec![0]));
+    /// let too_big = format!(r#"{{"a":"{}"}}"#, "x".repeat(200));
+    /// assert_eq!(batcher.push(&too_big, None, 2).unwrap_err().path.to_string(), "(row)");
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn push(
         &mut self,
         row_json: &str,
@@ -324,6 +487,23 @@ impl RequestBatcher {
 
     /// Adds every row of `rows`; returns the finished bodies and the rows
     /// that did not fit alone.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::insert_all::{BatchLimits, InsertAllOptions, InsertAllWriter, InsertIds};
+    /// use bqcodec::{plan::WalkOptions, TableSchema};
+    ///
+    /// let schema = TableSchema::from_json(r#"[{"name": "n", "type": "INT64"}]"#)?;
+    /// let options = InsertAllOptions::new().with_limits(BatchLimits::new().with_max_rows(2)?);
+    /// let writer = InsertAllWriter::new(&schema, WalkOptions::new(), InsertIds::None, options)?;
+    /// let (rows, _) = writer.encode_rows_ndjson(b"{\"n\": 1}\n{\"n\": 2}\n{\"n\": 3}\n", 0);
+    /// let mut batcher = writer.batcher();
+    /// let (full, too_large) = batcher.push_rows(&rows);
+    /// assert_eq!((full.len(), too_large.len()), (1, 0));
+    /// assert_eq!(batcher.finish().map(|r| r.input_rows().to_vec()), Some(vec![2]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn push_rows(&mut self, rows: &InsertAllRows) -> (Vec<InsertAllRequest>, Vec<RowError>) {
         let mut bodies = Vec::new();
         let mut errors = Vec::new();
@@ -341,6 +521,19 @@ impl RequestBatcher {
     }
 
     /// The open body, if it has rows; the batcher starts a new one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::insert_all::{InsertAllOptions, RequestBatcher};
+    ///
+    /// let mut batcher = RequestBatcher::new(&InsertAllOptions::new());
+    /// assert!(batcher.finish().is_none()); // no empty bodies
+    /// batcher.push("{}", None, 0).map_err(|e| e.error)?;
+    /// assert_eq!(batcher.finish().map(|r| r.len()), Some(1));
+    /// assert!(batcher.finish().is_none());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn finish(&mut self) -> Option<InsertAllRequest> {
         self.take()
     }
@@ -362,6 +555,24 @@ impl RequestBatcher {
 
 /// Cuts `rows` into request bodies with `options`: the bodies, and the rows
 /// too large for any body.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::insert_all::{build_requests, InsertAllEncoder, InsertAllOptions, InsertAllSink, InsertIds};
+/// use bqcodec::plan::{Plan, WalkOptions, Walker};
+/// use bqcodec::TableSchema;
+///
+/// let schema = TableSchema::from_json(r#"[{"name": "d", "type": "DATE"}]"#)?;
+/// let plan = Plan::compile(&schema, WalkOptions::new())?;
+/// let encoder = InsertAllEncoder::new(&plan, InsertIds::None)?;
+/// let mut sink = InsertAllSink::new(&encoder);
+/// Walker::new(&plan).walk_ndjson(b"{\"d\": \"2024-02-29\"}\n{\"d\": 0}\n", 0, &mut sink);
+/// let (bodies, too_large) = build_requests(sink.rows(), &InsertAllOptions::new());
+/// assert!(too_large.is_empty());
+/// assert!(bodies[0].body().ends_with(r#""rows":[{"json":{"d":"2024-02-29"}},{"json":{"d":"1970-01-01"}}]}"#));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn build_requests(
     rows: &InsertAllRows,
     options: &InsertAllOptions,

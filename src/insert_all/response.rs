@@ -34,6 +34,22 @@ use super::request::InsertAllRequest;
 use crate::error::ValueError;
 
 /// One `ErrorProto` of a failed row.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::insert_all::{InsertAllOptions, RequestBatcher, parse_response};
+///
+/// let mut batcher = RequestBatcher::new(&InsertAllOptions::new());
+/// batcher.push(r#"{"a":"x"}"#, None, 0).map_err(|e| e.error)?;
+/// let request = batcher.finish().unwrap_or_default();
+/// let body = r#"{"insertErrors": [{"index": 0, "errors": [
+///   {"reason": "invalid", "location": "a", "debugInfo": "", "message": "no such field: a."}]}]}"#;
+/// let error = &parse_response(body, &request)?[0].errors[0];
+/// assert_eq!((error.reason.as_str(), error.location.as_str()), ("invalid", "a"));
+/// assert_eq!(error.message, "no such field: a.");
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 #[non_exhaustive]
@@ -49,6 +65,19 @@ pub struct InsertError {
 }
 
 /// What to do with a failed row.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::insert_all::Disposition;
+///
+/// assert_eq!(Disposition::of_reason("stopped"), Disposition::Resend); // another row failed
+/// assert_eq!(Disposition::of_reason("backendError"), Disposition::Retry);
+/// assert_eq!(Disposition::of_reason("invalid"), Disposition::Fix);
+/// assert_eq!(Disposition::of_reason("somethingNew"), Disposition::Unknown);
+/// // Ordered by severity: a row's disposition is the maximum of its errors'.
+/// assert!(Disposition::Resend < Disposition::Retry && Disposition::Unknown < Disposition::Fix);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum Disposition {
@@ -80,6 +109,23 @@ impl Disposition {
 }
 
 /// One row the service did not insert.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::insert_all::{InsertAllOptions, RequestBatcher, parse_response};
+///
+/// let mut batcher = RequestBatcher::new(&InsertAllOptions::new());
+/// batcher.push(r#"{"a":"1"}"#, None, 5).map_err(|e| e.error)?;
+/// let request = batcher.finish().unwrap_or_default();
+/// let body = r#"{"insertErrors": [{"index": 0, "errors": [
+///   {"reason": "stopped"}, {"reason": "timeout"}]}]}"#;
+/// let failure = &parse_response(body, &request)?[0];
+/// assert_eq!((failure.request_row, failure.input_row), (0, 5));
+/// assert_eq!(failure.disposition, bqcodec::insert_all::Disposition::Retry); // the more severe
+/// assert!(failure.is_retryable());
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RowFailure {
@@ -121,6 +167,8 @@ struct RawEntry {
 /// the same `index` are merged); an empty list when every row went in.
 /// Rejects a body that is not a JSON object of that shape, an entry without
 /// `index`, and an `index` outside the request.
+///
+/// # Examples
 ///
 /// ```
 /// use bqcodec::insert_all::{Disposition, InsertAllOptions, RequestBatcher, parse_response};

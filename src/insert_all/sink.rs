@@ -25,6 +25,26 @@ use crate::value::{Scalar, write_json_string};
 /// data" (streaming docs, "Disabling best effort de-duplication"), and the
 /// higher-quota path. Ids a caller already has go in with
 /// [`InsertAllRows::set_insert_id`].
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::insert_all::{InsertAllOptions, InsertAllWriter, InsertIds};
+/// use bqcodec::{plan::WalkOptions, TableSchema};
+///
+/// let schema = TableSchema::from_json(r#"[{"name": "id", "type": "INT64"}, {"name": "s", "type": "STRING"}]"#)?;
+/// let row = br#"{"s": "a", "id": 1}"#;
+/// let none = InsertAllWriter::new(&schema, WalkOptions::new(), InsertIds::None, InsertAllOptions::new())?;
+/// assert_eq!(none.encode_json(row, 0)?, (r#"{"id":"1","s":"a"}"#.to_string(), None));
+/// let key = InsertAllWriter::new(&schema, WalkOptions::new(), InsertIds::Column("id".into()), InsertAllOptions::new())?;
+/// assert_eq!(key.encode_json(row, 0)?.1.as_deref(), Some("1"));
+/// assert!(key.encode_json(br#"{"s": "b"}"#, 1).is_err()); // a NULL key would silently turn dedup off
+/// let hash = InsertAllWriter::new(&schema, WalkOptions::new(), InsertIds::ContentHash, InsertAllOptions::new())?;
+/// let id = hash.encode_json(br#"{"id": 1}"#, 0)?.1;
+/// // SHA-256 of the canonical row text {"id":"1"}:
+/// assert_eq!(id.as_deref(), Some("5811967f540d300d249ab30ae681359a7815fdb5d3dc71a94be1d491006a6b27"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum InsertIds {
@@ -47,6 +67,26 @@ pub enum InsertIds {
 }
 
 /// The compiled per-field facts the sink needs; share it between sinks.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::insert_all::{InsertAllEncoder, InsertIds};
+/// use bqcodec::plan::{Plan, WalkOptions};
+/// use bqcodec::TableSchema;
+///
+/// let schema = TableSchema::from_json(
+///     r#"[{"name": "meta", "type": "RECORD", "fields": [{"name": "id", "type": "STRING"}]},
+///         {"name": "tags", "type": "RECORD", "mode": "REPEATED", "fields": [{"name": "id", "type": "STRING"}]}]"#,
+/// )?;
+/// let plan = Plan::compile(&schema, WalkOptions::new())?;
+/// let encoder = InsertAllEncoder::new(&plan, InsertIds::Column("meta.id".into()))?;
+/// assert_eq!(encoder.insert_ids(), &InsertIds::Column("meta.id".into()));
+/// assert!(InsertAllEncoder::new(&plan, InsertIds::Column("meta".into())).is_err()); // a RECORD
+/// assert!(InsertAllEncoder::new(&plan, InsertIds::Column("tags.id".into())).is_err()); // REPEATED
+/// assert!(InsertAllEncoder::new(&plan, InsertIds::Column("nope".into())).is_err());
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct InsertAllEncoder {
     /// Per plan field id: `"name":`.
@@ -134,6 +174,25 @@ fn find_key_field(root: &PlanRecord, path: &str) -> Result<usize, SchemaError> {
 
 /// Encoded rows: one text buffer, each row's end, its input index and its
 /// insertId.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::insert_all::{InsertAllOptions, InsertAllWriter, InsertIds};
+/// use bqcodec::{plan::WalkOptions, TableSchema};
+///
+/// let schema = TableSchema::from_json(r#"[{"name": "n", "type": "INT64"}]"#)?;
+/// let writer = InsertAllWriter::new(&schema, WalkOptions::new(), InsertIds::None, InsertAllOptions::new())?;
+/// let (mut rows, _) = writer.encode_rows_ndjson(b"{\"n\": 1}\n{\"n\": 1.5}\n{\"n\": 3}\n", 0);
+/// assert_eq!(rows.iter().collect::<Vec<_>>(), [r#"{"n":"1"}"#, r#"{"n":"3"}"#]);
+/// assert_eq!((rows.len(), rows.byte_len()), (2, 18));
+/// assert_eq!(rows.input_row(1), Some(2)); // input row 1 was rejected
+/// assert!(rows.set_insert_id(1, Some("order-3".into()))); // a caller's own id
+/// assert_eq!((rows.insert_id(0), rows.insert_id(1)), (None, Some("order-3")));
+/// rows.retain(|i| i == 1);
+/// assert_eq!((rows.row(0), rows.input_row(0)), (Some(r#"{"n":"3"}"#), Some(2)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InsertAllRows {
     data: String,
@@ -172,6 +231,22 @@ impl InsertAllRows {
 
     /// Sets row `i`'s insertId (a caller-supplied id; `None` removes it).
     /// Returns false when there is no row `i`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::insert_all::{InsertAllOptions, InsertAllWriter, InsertIds};
+    /// use bqcodec::{plan::WalkOptions, TableSchema};
+    ///
+    /// let schema = TableSchema::from_json(r#"[{"name": "n", "type": "INT64"}]"#)?;
+    /// let writer = InsertAllWriter::new(&schema, WalkOptions::new(), InsertIds::None, InsertAllOptions::new())?;
+    /// let (mut rows, _) = writer.encode_rows_ndjson(b"{\"n\": 1}\n", 0);
+    /// assert!(rows.set_insert_id(0, Some("evt-0001".into())));
+    /// assert!(!rows.set_insert_id(1, Some("evt-0002".into()))); // no row 1
+    /// let (bodies, _) = writer.requests(&rows);
+    /// assert!(bodies[0].body().ends_with(r#"[{"insertId":"evt-0001","json":{"n":"1"}}]}"#));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn set_insert_id(&mut self, i: usize, id: Option<String>) -> bool {
         match self.insert_ids.get_mut(i) {
             Some(slot) => {
@@ -201,6 +276,23 @@ impl InsertAllRows {
     }
 
     /// Keeps only the rows for which `keep(output index)` is true.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::insert_all::{InsertAllOptions, InsertAllWriter, InsertIds};
+    /// use bqcodec::{plan::WalkOptions, TableSchema};
+    ///
+    /// let schema = TableSchema::from_json(r#"[{"name": "n", "type": "INT64"}]"#)?;
+    /// let writer = InsertAllWriter::new(&schema, WalkOptions::new(), InsertIds::None, InsertAllOptions::new())?;
+    /// let (mut rows, _) = writer.encode_rows_ndjson(b"{\"n\": 1}\n{\"n\": 2}\n{\"n\": 3}\n", 0);
+    /// rows.retain(|i| i != 1); // e.g. keep only the rows to resend
+    /// assert_eq!(rows.iter().collect::<Vec<_>>(), [r#"{"n":"1"}"#, r#"{"n":"3"}"#]);
+    /// assert_eq!(rows.input_row(1), Some(2));
+    /// rows.clear();
+    /// assert!(rows.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn retain(&mut self, mut keep: impl FnMut(usize) -> bool) {
         let mut out = InsertAllRows::default();
         for i in 0..self.len() {
@@ -238,6 +330,27 @@ struct Frame {
 }
 
 /// A [`Sink`] that writes insertAll row objects (see the module docs).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::insert_all::{InsertAllEncoder, InsertAllSink, InsertIds};
+/// use bqcodec::plan::{Plan, WalkOptions, Walker};
+/// use bqcodec::TableSchema;
+///
+/// let schema = TableSchema::from_json(
+///     r#"[{"name": "a", "type": "STRING"}, {"name": "b", "type": "BYTES"}, {"name": "c", "type": "STRING"}]"#,
+/// )?;
+/// let plan = Plan::compile(&schema, WalkOptions::new())?;
+/// let encoder = InsertAllEncoder::new(&plan, InsertIds::None)?;
+/// let mut sink = InsertAllSink::new(&encoder);
+/// Walker::new(&plan).walk_json(br#"{"c": "x", "b": "AQI=", "a": null}"#, 0, &mut sink)?;
+/// // Schema order, NULL left out, BYTES as base64:
+/// assert_eq!(sink.rows().row(0), Some(r#"{"b":"AQI=","c":"x"}"#));
+/// assert_eq!(sink.take_rows().len(), 1);
+/// assert!(sink.rows().is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct InsertAllSink<'e> {
     enc: &'e InsertAllEncoder,

@@ -29,20 +29,74 @@ use crate::error::ValueError;
 use crate::value::civil::Date;
 
 /// The most days in the past a decorator may name.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::insert_all::{PartitionDecorator, PARTITION_DAYS_FUTURE, PARTITION_DAYS_PAST};
+/// use bqcodec::value::civil::Date;
+///
+/// let today = Date::from_days(19_783)?; // 2024-03-01
+/// assert!(PartitionDecorator::new(Date::from_days(19_783 - PARTITION_DAYS_PAST)?, today).is_ok());
+/// assert!(PartitionDecorator::new(Date::from_days(19_783 - PARTITION_DAYS_PAST - 1)?, today).is_err());
+/// assert!(PartitionDecorator::new(Date::from_days(19_783 + PARTITION_DAYS_FUTURE)?, today).is_ok());
+/// assert!(PartitionDecorator::new(Date::from_days(19_783 + PARTITION_DAYS_FUTURE + 1)?, today).is_err());
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 pub const PARTITION_DAYS_PAST: i32 = 31;
 /// The most days in the future a decorator may name.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::insert_all::{PartitionDecorator, PARTITION_DAYS_FUTURE};
+/// use bqcodec::value::civil::Date;
+///
+/// let today = Date::from_ymd(2024, 3, 1)?;
+/// assert_eq!(PARTITION_DAYS_FUTURE, 16);
+/// assert!(PartitionDecorator::parse("20240317", today).is_ok());
+/// assert!(PartitionDecorator::parse("20240318", today).is_err());
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 pub const PARTITION_DAYS_FUTURE: i32 = 16;
 /// The maximum length of table name + template suffix, in characters.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::insert_all::{TemplateSuffix, MAX_TABLE_AND_SUFFIX_CHARS};
+///
+/// let suffix = TemplateSuffix::new("_eu")?;
+/// let table = "t".repeat(MAX_TABLE_AND_SUFFIX_CHARS - 3);
+/// assert!(suffix.check_with_table(&table).is_ok()); // exactly 1,024 characters
+/// assert!(suffix.check_with_table(&format!("{table}x")).is_err());
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 pub const MAX_TABLE_AND_SUFFIX_CHARS: usize = 1024;
 
 /// A validated `templateSuffix`: 1 … 1023 ASCII letters, digits or
 /// underscores (the table name takes at least one of the 1,024 characters).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::insert_all::TemplateSuffix;
+///
+/// let suffix = TemplateSuffix::new("_2024_eu")?;
+/// assert_eq!((suffix.as_str(), suffix.to_string().as_str()), ("_2024_eu", "_2024_eu"));
+/// assert!(TemplateSuffix::new("").is_err());
+/// assert!(TemplateSuffix::new("$20240101").is_err()); // not a partition decorator
+/// assert!(TemplateSuffix::new(&"x".repeat(1024)).is_err()); // leaves no room for the table
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TemplateSuffix(String);
 
 impl TemplateSuffix {
     /// Validates a suffix. Rejects the empty string, any character other
     /// than `a-z A-Z 0-9 _`, and more than 1,023 characters.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use bqcodec::insert_all::TemplateSuffix;
@@ -70,6 +124,17 @@ impl TemplateSuffix {
 
     /// Checks the combined length with a table name: at most 1,024
     /// characters.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::insert_all::TemplateSuffix;
+    ///
+    /// let suffix = TemplateSuffix::new(&"s".repeat(1000))?;
+    /// assert!(suffix.check_with_table(&"t".repeat(24)).is_ok());
+    /// assert!(suffix.check_with_table(&"t".repeat(25)).is_err()); // 1,025 characters
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn check_with_table(&self, table: &str) -> Result<(), ValueError> {
         let n = table.chars().count() + self.0.len();
         if n > MAX_TABLE_AND_SUFFIX_CHARS {
@@ -90,12 +155,39 @@ impl fmt::Display for TemplateSuffix {
 
 /// A daily partition decorator (`$YYYYMMDD`), checked against the streaming
 /// window.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::insert_all::PartitionDecorator;
+/// use bqcodec::value::civil::Date;
+///
+/// let today = Date::from_ymd(2024, 3, 1)?;
+/// let day = PartitionDecorator::new(Date::from_ymd(2024, 2, 29)?, today)?;
+/// assert_eq!(day.to_string(), "20240229");
+/// assert_eq!(day.date(), Date::from_ymd(2024, 2, 29)?);
+/// assert!(PartitionDecorator::new(Date::from_ymd(2023, 12, 31)?, today).is_err()); // 61 days back
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PartitionDecorator(Date);
 
 impl PartitionDecorator {
     /// The partition of `date`, given today's UTC date. Rejects a date more
     /// than 31 days before or 16 days after `today`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::insert_all::PartitionDecorator;
+    /// use bqcodec::value::civil::Date;
+    ///
+    /// let today = Date::from_ymd(2024, 3, 1)?;
+    /// assert!(PartitionDecorator::new(Date::from_ymd(2024, 1, 30)?, today).is_ok()); // 31 days back
+    /// assert!(PartitionDecorator::new(Date::from_ymd(2024, 1, 29)?, today).is_err()); // 32
+    /// assert!(PartitionDecorator::new(Date::from_ymd(2024, 3, 18)?, today).is_err()); // 17 ahead
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn new(date: Date, today: Date) -> Result<Self, ValueError> {
         let delta = i64::from(date.days()) - i64::from(today.days());
         if delta < -i64::from(PARTITION_DAYS_PAST) || delta > i64::from(PARTITION_DAYS_FUTURE) {
@@ -113,6 +205,8 @@ impl PartitionDecorator {
     /// Rejects hourly (`YYYYMMDDHH`), monthly (`YYYYMM`) and yearly
     /// (`YYYY`) decorators — streaming does not support them — anything
     /// that is not a valid date, and dates outside the window.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use bqcodec::insert_all::PartitionDecorator;
@@ -169,6 +263,22 @@ impl fmt::Display for PartitionDecorator {
 }
 
 /// The table an insertAll request goes to.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::insert_all::{InsertAllTarget, PartitionDecorator};
+/// use bqcodec::value::civil::Date;
+///
+/// let today = Date::from_ymd(2024, 3, 1)?;
+/// let target = InsertAllTarget::new("example.com:proj", "sales", "orders")?
+///     .with_partition(PartitionDecorator::parse("20240229", today)?);
+/// assert_eq!((target.project(), target.dataset(), target.table()), ("example.com:proj", "sales", "orders"));
+/// assert_eq!(target.table_id(), "orders$20240229");
+/// assert_eq!(target.partition().map(|p| p.to_string()).as_deref(), Some("20240229"));
+/// assert_eq!(target.path(), "projects/example.com%3Aproj/datasets/sales/tables/orders%2420240229/insertAll");
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InsertAllTarget {
     project: String,
@@ -182,6 +292,18 @@ impl InsertAllTarget {
     /// characters that would break the request path (control characters,
     /// `/`, `$`); a project may also not contain `.`, a dataset only
     /// letters, digits and `_`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::insert_all::InsertAllTarget;
+    ///
+    /// assert!(InsertAllTarget::new("proj", "sales", "orders").is_ok());
+    /// assert!(InsertAllTarget::new("proj", "sales-eu", "orders").is_err()); // dataset: letters, digits, _
+    /// assert!(InsertAllTarget::new("example.com:proj", "sales", "orders").is_ok()); // domain-scoped
+    /// assert!(InsertAllTarget::new("proj", "sales", "orders$20240101").is_err()); // use with_partition
+    /// assert!(InsertAllTarget::new("proj", "sales", "").is_err());
+    /// ```
     pub fn new(project: &str, dataset: &str, table: &str) -> Result<Self, ValueError> {
         check_part("a project ID", project, |c| {
             c.is_ascii_alphanumeric() || matches!(c, '-' | ':' | '.')
@@ -203,6 +325,21 @@ impl InsertAllTarget {
     /// Parses `project.dataset.table[$YYYYMMDD]` (the project may be
     /// domain-scoped, `example.com:proj`), given today's UTC date for the
     /// decorator.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::insert_all::InsertAllTarget;
+    /// use bqcodec::value::civil::Date;
+    ///
+    /// let today = Date::from_ymd(2024, 3, 1)?;
+    /// let target = InsertAllTarget::parse("proj.sales.orders$20240301", today)?;
+    /// assert_eq!(target.table_id(), "orders$20240301");
+    /// assert_eq!(InsertAllTarget::parse("example.com:proj.sales.orders", today)?.project(), "example.com:proj");
+    /// assert!(InsertAllTarget::parse("sales.orders", today).is_err()); // the project is required
+    /// assert!(InsertAllTarget::parse("proj.sales.orders$202403", today).is_err()); // monthly
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn parse(text: &str, today: Date) -> Result<Self, ValueError> {
         let (name, decorator) = match text.split_once('$') {
             Some((n, d)) => (n, Some(d)),
@@ -260,6 +397,21 @@ impl InsertAllTarget {
 
     /// Checks that `suffix` may be used with this target: combined length,
     /// and no partition decorator at the same time.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::insert_all::{InsertAllTarget, TemplateSuffix};
+    /// use bqcodec::value::civil::Date;
+    ///
+    /// let suffix = TemplateSuffix::new("_eu")?;
+    /// let plain = InsertAllTarget::new("proj", "sales", "orders")?;
+    /// assert!(plain.check_template_suffix(&suffix).is_ok());
+    /// let today = Date::from_ymd(2024, 3, 1)?;
+    /// let decorated = InsertAllTarget::parse("proj.sales.orders$20240301", today)?;
+    /// assert!(decorated.check_template_suffix(&suffix).is_err()); // not both at once
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn check_template_suffix(&self, suffix: &TemplateSuffix) -> Result<(), ValueError> {
         if self.partition.is_some() {
             return Err(ValueError::invalid(
@@ -273,6 +425,16 @@ impl InsertAllTarget {
     /// The REST path of the call, relative to `https://bigquery.googleapis.com/bigquery/v2/`:
     /// `projects/P/datasets/D/tables/T/insertAll`, each part percent-encoded
     /// (RFC 3986: everything but unreserved characters; `$` becomes `%24`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::insert_all::InsertAllTarget;
+    ///
+    /// let target = InsertAllTarget::new("my-proj", "sales", "órders")?;
+    /// assert_eq!(target.path(), "projects/my-proj/datasets/sales/tables/%C3%B3rders/insertAll");
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn path(&self) -> String {
         format!(
             "projects/{}/datasets/{}/tables/{}/insertAll",

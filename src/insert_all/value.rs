@@ -56,6 +56,8 @@ use crate::value::{Codec, Input, Policy, Scalar, write_json_string};
 /// Appends the insertAll JSON text of a canonical scalar (see the module
 /// table). Never fails: every scalar has a form.
 ///
+/// # Examples
+///
 /// ```
 /// use bqcodec::insert_all::write_value_json;
 /// use bqcodec::value::{Codec, Input, Policy};
@@ -80,6 +82,20 @@ pub fn write_value_json(value: &Scalar<'_>, out: &mut String) {
 
 /// The insertAll JSON value of a canonical scalar, as a `serde_json::Value`
 /// (the same text as [`write_value_json`], parsed).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::insert_all::value_json;
+/// use bqcodec::value::{Codec, Input, Policy};
+///
+/// let policy = Policy::new();
+/// let n = Codec::Int64.parse(Input::Str("9007199254740993"), &policy)?;
+/// assert_eq!(value_json(&n), serde_json::json!("9007199254740993")); // a string: no f64 loss
+/// let dt = Codec::DateTime.parse(Input::Str("2024-02-29T13:14:15"), &policy)?;
+/// assert_eq!(value_json(&dt), serde_json::json!("2024-02-29 13:14:15"));
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 pub fn value_json(value: &Scalar<'_>) -> Value {
     // Built directly for finite floats: serde_json's own float reader is not
     // correctly rounded for every input, so parsing the text back could
@@ -140,6 +156,8 @@ fn write_range(r: &RangeValue, out: &mut String) {
 /// (`"2024-01-01 10:30"`, read as `:00`), and a RANGE object whose `start`
 /// or `end` key is missing (unbounded). Rejects `null` (NULL is the field
 /// mode's business) and everything the codecs reject, with their messages.
+///
+/// # Examples
 ///
 /// ```
 /// use bqcodec::insert_all::parse_value_json;

@@ -9,6 +9,8 @@ use crate::schema::TableSchema;
 
 /// Encodes JSON-shaped rows as `tabledata.insertAll` request bodies.
 ///
+/// # Examples
+///
 /// ```
 /// use bqcodec::insert_all::{InsertAllOptions, InsertAllWriter, InsertIds};
 /// use bqcodec::{plan::WalkOptions, TableSchema};
@@ -35,6 +37,22 @@ impl InsertAllWriter {
     /// Validates `schema` and compiles it; `insert_ids` chooses the ids,
     /// `options` the request-level options and limits. Rejects an invalid
     /// schema and an [`InsertIds::Column`] that is not a usable column.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::insert_all::{InsertAllOptions, InsertAllWriter, InsertIds};
+    /// use bqcodec::{plan::WalkOptions, TableSchema};
+    ///
+    /// let schema = TableSchema::from_json(r#"[{"name": "id", "type": "STRING"}]"#)?;
+    /// let options = InsertAllOptions::new().with_skip_invalid_rows(true);
+    /// let writer = InsertAllWriter::new(&schema, WalkOptions::new(), InsertIds::Column("id".into()), options)?;
+    /// assert_eq!(writer.options().skip_invalid_rows, Some(true));
+    /// assert_eq!(writer.encoder().insert_ids(), &InsertIds::Column("id".into()));
+    /// assert_eq!(writer.plan().root().fields.len(), 1);
+    /// assert!(InsertAllWriter::new(&schema, WalkOptions::new(), InsertIds::Column("x".into()), InsertAllOptions::new()).is_err());
+    /// # Ok::<(), bqcodec::SchemaError>(())
+    /// ```
     pub fn new(
         schema: &TableSchema,
         walk: WalkOptions,
@@ -83,6 +101,20 @@ impl InsertAllWriter {
 
     /// Encodes NDJSON rows (row indices from `first_row`) into row objects.
     /// Bad rows are reported in the outcome, in input order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::insert_all::{InsertAllOptions, InsertAllWriter, InsertIds};
+    /// use bqcodec::{plan::WalkOptions, TableSchema};
+    ///
+    /// let schema = TableSchema::from_json(r#"[{"name": "f", "type": "FLOAT64"}]"#)?;
+    /// let writer = InsertAllWriter::new(&schema, WalkOptions::new(), InsertIds::None, InsertAllOptions::new())?;
+    /// let (rows, outcome) = writer.encode_rows_ndjson(b"{\"f\": 0.1}\n{\"f\": \"NaN\"}\n{\"f\": true}\n", 10);
+    /// assert_eq!(rows.iter().collect::<Vec<_>>(), [r#"{"f":0.1}"#, r#"{"f":"NaN"}"#]);
+    /// assert_eq!(outcome.errors[0].row, 12);
+    /// # Ok::<(), bqcodec::SchemaError>(())
+    /// ```
     pub fn encode_rows_ndjson(
         &self,
         ndjson: &[u8],
@@ -97,6 +129,21 @@ impl InsertAllWriter {
 
     /// Encodes NDJSON rows into request bodies. Bad rows, and rows too large
     /// for a body, are reported in the outcome (in input order) and left out.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::insert_all::{BatchLimits, InsertAllOptions, InsertAllWriter, InsertIds};
+    /// use bqcodec::{plan::WalkOptions, TableSchema};
+    ///
+    /// let schema = TableSchema::from_json(r#"[{"name": "n", "type": "INT64"}]"#)?;
+    /// let options = InsertAllOptions::new().with_limits(BatchLimits::new().with_max_rows(2)?);
+    /// let writer = InsertAllWriter::new(&schema, WalkOptions::new(), InsertIds::None, options)?;
+    /// let (bodies, outcome) = writer.encode_ndjson(b"{\"n\": 1}\n{\"n\": 2}\n{\"n\": 3}\n", 0);
+    /// assert_eq!(bodies.iter().map(|b| b.len()).collect::<Vec<_>>(), [2, 1]);
+    /// assert_eq!((outcome.rows, outcome.written), (3, 3));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn encode_ndjson(
         &self,
         ndjson: &[u8],
@@ -112,6 +159,22 @@ impl InsertAllWriter {
 
     /// Cuts already encoded rows into bodies (after the caller set its own
     /// insertIds, for example).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::insert_all::{InsertAllOptions, InsertAllWriter, InsertIds};
+    /// use bqcodec::{plan::WalkOptions, TableSchema};
+    ///
+    /// let schema = TableSchema::from_json(r#"[{"name": "n", "type": "INT64"}]"#)?;
+    /// let writer = InsertAllWriter::new(&schema, WalkOptions::new(), InsertIds::None, InsertAllOptions::new())?;
+    /// let (mut rows, _) = writer.encode_rows_ndjson(b"{\"n\": 1}\n", 0);
+    /// rows.set_insert_id(0, Some("my-id".into()));
+    /// let (bodies, too_large) = writer.requests(&rows);
+    /// assert!(too_large.is_empty());
+    /// assert_eq!(bodies[0].insert_id(0), Some("my-id"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn requests(&self, rows: &InsertAllRows) -> (Vec<InsertAllRequest>, Vec<RowError>) {
         build_requests(rows, &self.options)
     }
@@ -119,6 +182,21 @@ impl InsertAllWriter {
     /// Encodes one row given as JSON text: its row object text and its
     /// insertId (by the writer's [`InsertIds`] policy). Rejects what the
     /// walk rejects, and a NULL insertId column.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::insert_all::{InsertAllOptions, InsertAllWriter, InsertIds};
+    /// use bqcodec::{plan::WalkOptions, TableSchema};
+    ///
+    /// let schema = TableSchema::from_json(r#"[{"name": "doc", "type": "JSON"}]"#)?;
+    /// let writer = InsertAllWriter::new(&schema, WalkOptions::new(), InsertIds::None, InsertAllOptions::new())?;
+    /// // A JSON column given as a string is sent as that JSON text, once (not double-encoded).
+    /// let (row, id) = writer.encode_json(br#"{"doc": "{\"a\": [1, 2]}"}"#, 0)?;
+    /// assert_eq!((row.as_str(), id), (r#"{"doc":"{\"a\":[1,2]}"}"#, None));
+    /// assert!(writer.encode_json(br#"{"doc": "{\"a\": 1, \"a\": 2}"}"#, 1).is_err()); // duplicate key
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn encode_json(
         &self,
         row_json: &[u8],
@@ -131,6 +209,21 @@ impl InsertAllWriter {
 
     /// Encodes one `serde_json::Value` row: its row object text and
     /// insertId.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::insert_all::{InsertAllOptions, InsertAllWriter, InsertIds};
+    /// use bqcodec::{plan::WalkOptions, TableSchema};
+    ///
+    /// let schema = TableSchema::from_json(r#"[{"name": "b", "type": "BYTES"}]"#)?;
+    /// let writer = InsertAllWriter::new(&schema, WalkOptions::new(), InsertIds::ContentHash, InsertAllOptions::new())?;
+    /// let (row, id) = writer.encode_value(&serde_json::json!({"b": "AAEC"}), 0)?;
+    /// assert_eq!(row, r#"{"b":"AAEC"}"#);
+    /// assert_eq!(id.map(|id| id.len()), Some(64)); // hex SHA-256 of the row text
+    /// assert!(writer.encode_value(&serde_json::json!({"b": "not base64!"}), 1).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn encode_value(
         &self,
         value: &serde_json::Value,
@@ -143,6 +236,23 @@ impl InsertAllWriter {
 
     /// Encodes one typed row (anything that serializes as a JSON object):
     /// its row object text and insertId.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::insert_all::{InsertAllOptions, InsertAllWriter, InsertIds};
+    /// use bqcodec::{plan::WalkOptions, TableSchema};
+    ///
+    /// #[derive(serde::Serialize)]
+    /// struct Order { id: u64, at: &'static str }
+    ///
+    /// let schema = TableSchema::from_json(r#"[{"name": "id", "type": "INT64"}, {"name": "at", "type": "TIMESTAMP"}]"#)?;
+    /// let writer = InsertAllWriter::new(&schema, WalkOptions::new(), InsertIds::Column("id".into()), InsertAllOptions::new())?;
+    /// let (row, id) = writer.encode_serialize(&Order { id: 7, at: "2024-01-01T12:00:00+02:00" }, 0)?;
+    /// assert_eq!(row, r#"{"id":"7","at":"2024-01-01 10:00:00"}"#); // TIMESTAMP in UTC
+    /// assert_eq!(id.as_deref(), Some("7"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn encode_serialize<T: serde::Serialize + ?Sized>(
         &self,
         value: &T,

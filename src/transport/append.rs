@@ -18,6 +18,17 @@ use crate::error::{FieldPath, RowError, ValueError};
 /// The AppendRows request limit: "The size of a single AppendRowsRequest
 /// must be less than 10 MB" (storage.proto, `AppendRowsRequest`). Read as
 /// 10 000 000 bytes, the smaller reading of "MB".
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::{AppendOptions, APPEND_ROWS_LIMIT, DEFAULT_FRAMING_MARGIN};
+///
+/// assert_eq!(APPEND_ROWS_LIMIT, 10_000_000); // "less than 10 MB", decimal
+/// assert_eq!(AppendOptions::new().max_request_bytes(), APPEND_ROWS_LIMIT - DEFAULT_FRAMING_MARGIN);
+/// // A higher limit is clamped to it:
+/// assert_eq!(AppendOptions::new().with_limit(20_000_000).max_request_bytes(), 9_983_616);
+/// ```
 pub const APPEND_ROWS_LIMIT: usize = 10_000_000;
 
 /// The default margin kept below [`APPEND_ROWS_LIMIT`] (16 KiB).
@@ -29,9 +40,35 @@ pub const APPEND_ROWS_LIMIT: usize = 10_000_000;
 /// mapping adds. The service documents the limit on the request, not on
 /// the frame, so the margin is only insurance; 16 KiB costs 0.16 % of a
 /// request. Set it with [`AppendOptions::with_margin`].
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::{AppendOptions, DEFAULT_FRAMING_MARGIN};
+///
+/// assert_eq!(DEFAULT_FRAMING_MARGIN, 16_384);
+/// assert_eq!(AppendOptions::new().with_margin(0).max_request_bytes(), 10_000_000);
+/// ```
 pub const DEFAULT_FRAMING_MARGIN: usize = 16 * 1024;
 
 /// The writer schema of a connection: what `writer_schema` carries.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::proto::{DescriptorOptions, ProtoWriter};
+/// use bqcodec::transport::{AppendOptions, AppendPlanner, WriteStreamName, WriterSchema};
+/// use bqcodec::{plan::WalkOptions, TableSchema};
+///
+/// let schema = TableSchema::from_json(r#"[{"name": "n", "type": "INT64"}]"#)?;
+/// let writer = ProtoWriter::new(&schema, DescriptorOptions::default(), WalkOptions::new())?;
+/// let descriptor = WriterSchema::Proto(writer.proto_schema().descriptor_proto_bytes().to_vec());
+/// let stream = WriteStreamName::default_stream("p", "d", "t")?;
+/// let mut planner = AppendPlanner::new(stream, descriptor, AppendOptions::new())?;
+/// // A connection keeps one format: an Arrow schema cannot replace a protobuf one.
+/// assert!(planner.set_writer_schema(WriterSchema::Arrow(vec![0xFF; 16])).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum WriterSchema {
@@ -54,6 +91,27 @@ impl WriterSchema {
 }
 
 /// How the planner builds requests. Every option's default is in its doc.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::{MissingValueInterpretation, Rows};
+/// use bqcodec::transport::{AppendOptions, AppendPlanner, WriteStreamName, WriterSchema};
+///
+/// let options = AppendOptions::new()
+///     .with_trace_id("my-loader/1.0")
+///     .with_default_missing_value_interpretation(MissingValueInterpretation::DefaultValue)
+///     .with_missing_value_interpretation("note", MissingValueInterpretation::NullValue);
+/// let stream = WriteStreamName::parse("projects/p/datasets/d/tables/t")?;
+/// let mut planner = AppendPlanner::new(stream, WriterSchema::Proto(vec![0x0a, 0x01, b'R']), options)?;
+/// let plan = planner.plan_rows([(0, &[0x08, 0x01][..])]);
+/// let request = plan.requests[0].request();
+/// assert_eq!(request.trace_id, "my-loader/1.0"); // first request of the connection only
+/// assert_eq!(request.default_missing_value_interpretation, MissingValueInterpretation::DefaultValue as i32);
+/// assert_eq!(request.missing_value_interpretations.get("note"), Some(&(MissingValueInterpretation::NullValue as i32)));
+/// assert!(matches!(request.rows, Some(Rows::ProtoRows(_))));
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AppendOptions {
@@ -91,6 +149,15 @@ impl AppendOptions {
 
     /// The request limit in bytes (default [`APPEND_ROWS_LIMIT`]); lower it
     /// to cut smaller requests. Values above the default are clamped to it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::transport::AppendOptions;
+    ///
+    /// let options = AppendOptions::new().with_limit(1_000_000);
+    /// assert_eq!(options.max_request_bytes(), 1_000_000 - 16_384);
+    /// ```
     pub fn with_limit(mut self, limit: usize) -> Self {
         self.limit = limit.min(APPEND_ROWS_LIMIT);
         self
@@ -99,6 +166,15 @@ impl AppendOptions {
     /// The bytes kept free below the limit for framing (default
     /// [`DEFAULT_FRAMING_MARGIN`]); every request's `encoded_len()` is at
     /// most `limit - margin`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::transport::AppendOptions;
+    ///
+    /// assert_eq!(AppendOptions::new().with_limit(5_000).with_margin(1_000).max_request_bytes(), 4_000);
+    /// assert_eq!(AppendOptions::new().with_limit(5_000).with_margin(9_000).max_request_bytes(), 0);
+    /// ```
     pub fn with_margin(mut self, margin: usize) -> Self {
         self.margin = margin;
         self
@@ -136,6 +212,20 @@ impl AppendOptions {
 
     /// Sends no offsets on a created stream either (at-least-once appends
     /// to a COMMITTED stream). The `_default` stream never gets offsets.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::transport::{AppendOptions, AppendPlanner, WriteStreamName, WriterSchema};
+    ///
+    /// let stream = WriteStreamName::parse("projects/p/datasets/d/tables/t/streams/s1")?;
+    /// let schema = WriterSchema::Proto(vec![0x0a, 0x01, b'R']);
+    /// let mut planner = AppendPlanner::new(stream, schema, AppendOptions::new().without_offsets())?;
+    /// let plan = planner.plan_rows([(0, &[0x08, 0x01][..])]);
+    /// assert_eq!(plan.requests[0].offset(), None); // at-least-once: the rows land at the end
+    /// assert_eq!(planner.next_offset(), None);
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn without_offsets(mut self) -> Self {
         self.offsets = false;
         self
@@ -144,6 +234,23 @@ impl AppendOptions {
     /// The offset of the first planned row on a created stream (default 0:
     /// a new stream). Use the stream's row count to go on writing to a
     /// stream that already has rows.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::transport::{AppendOptions, AppendPlanner, WriteStreamName, WriterSchema};
+    ///
+    /// let schema = WriterSchema::Proto(vec![0x0a, 0x01, b'R']);
+    /// let created = WriteStreamName::parse("projects/p/datasets/d/tables/t/streams/s1")?;
+    /// let mut planner = AppendPlanner::new(created, schema.clone(), AppendOptions::new().with_start_offset(100))?;
+    /// assert_eq!(planner.plan_rows([(0, &[0x08, 0x01][..])]).requests[0].offset(), Some(100));
+    /// let default = WriteStreamName::parse("projects/p/datasets/d/tables/t")?;
+    /// // _default takes no offsets, and no offset is negative:
+    /// assert!(AppendPlanner::new(default, schema.clone(), AppendOptions::new().with_start_offset(100)).is_err());
+    /// let created = WriteStreamName::parse("projects/p/datasets/d/tables/t/streams/s1")?;
+    /// assert!(AppendPlanner::new(created, schema, AppendOptions::new().with_start_offset(-1)).is_err());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn with_start_offset(mut self, offset: i64) -> Self {
         self.start_offset = offset;
         self
@@ -158,6 +265,26 @@ impl AppendOptions {
 
 /// One planned AppendRows request and, for each of its rows, the caller's
 /// input row index.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::AppendRowsRequest;
+/// use bqcodec::transport::{AppendOptions, AppendPlanner, WriteStreamName, WriterSchema};
+/// use prost::Message;
+///
+/// let stream = WriteStreamName::parse("projects/p/datasets/d/tables/t/streams/s1")?;
+/// let mut planner = AppendPlanner::new(stream, WriterSchema::Proto(vec![0x0a, 0x01, b'R']), AppendOptions::new())?;
+/// let rows = [(4, &[0x08, 0x01][..]), (9, &[0x08, 0x02][..])];
+/// let planned = planner.plan_rows(rows).requests.remove(0);
+/// assert_eq!((planned.len(), planned.is_empty(), planned.offset()), (2, false, Some(0)));
+/// assert_eq!(planned.input_rows(), [4, 9]); // row_errors[].index 1 is input row 9
+/// assert_eq!((planned.input_row(1), planned.input_row(2)), (Some(9), None));
+/// let bytes = planned.encode(); // what a gRPC client sends
+/// assert_eq!(bytes.len(), planned.encoded_len());
+/// assert_eq!(AppendRowsRequest::decode(bytes.as_slice())?, planned.into_request());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlannedAppend {
     request: AppendRowsRequest,
@@ -191,6 +318,24 @@ impl PlannedAppend {
     /// sending as the first request of a new connection (after a
     /// reconnect). The planner keeps room for the schema in every request,
     /// so this one is under the limit too.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::transport::{AppendOptions, AppendPlanner, WriteStreamName, WriterSchema};
+    ///
+    /// let stream = WriteStreamName::parse("projects/p/datasets/d/tables/t/streams/s1")?;
+    /// let options = AppendOptions::new().with_limit(70).with_margin(0);
+    /// let mut planner = AppendPlanner::new(stream, WriterSchema::Proto(vec![0x0a, 0x01, b'R']), options)?;
+    /// let rows: Vec<(usize, Vec<u8>)> = (0..10).map(|i| (i, vec![0x08, i as u8])).collect();
+    /// let plan = planner.plan_rows(rows.iter().map(|(i, r)| (*i, r.as_slice())));
+    /// let second = &plan.requests[1];
+    /// assert!(!second.carries_writer_schema());
+    /// // Resent first on a new connection, it carries the schema and still fits:
+    /// let resend = second.request_for_new_connection();
+    /// assert!(prost::Message::encoded_len(&resend) <= 70);
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn request_for_new_connection(&self) -> AppendRowsRequest {
         let mut request = self.request.clone();
         attach_schema(&mut request, &self.schema);
@@ -249,6 +394,22 @@ impl PlannedAppend {
     /// request is refused with an error, as is a batch that does not
     /// read back). The result is never larger than the request, so it
     /// fits the limit.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::transport::{AppendOptions, AppendPlanner, WriteStreamName, WriterSchema};
+    ///
+    /// let stream = WriteStreamName::parse("projects/p/datasets/d/tables/t/streams/s1")?;
+    /// let mut planner = AppendPlanner::new(stream, WriterSchema::Proto(vec![0x0a, 0x01, b'R']), AppendOptions::new())?;
+    /// let rows = [(0, &[0x08, 0x01][..]), (1, &[0x08, 0x02][..]), (2, &[0x08, 0x03][..])];
+    /// let planned = planner.plan_rows(rows).requests.remove(0);
+    /// // The response listed request row 1 in row_errors: nothing was written.
+    /// let resend = planned.without_rows(&[1])?.ok_or("no rows left")?;
+    /// assert_eq!((resend.input_rows(), resend.offset()), (&[0, 2][..], Some(0)));
+    /// assert!(planned.without_rows(&[0, 1, 2])?.is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn without_rows(&self, drop: &[usize]) -> Result<Option<PlannedAppend>, ValueError> {
         let drop: std::collections::BTreeSet<usize> = drop.iter().copied().collect();
         let keep: Vec<usize> = (0..self.len()).filter(|i| !drop.contains(i)).collect();
@@ -396,6 +557,25 @@ pub struct OversizedBatch {
 }
 
 /// What a planning call produced.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::{AppendOptions, AppendPlanner, WriteStreamName, WriterSchema};
+/// use bqcodec::ValueError;
+///
+/// let stream = WriteStreamName::parse("projects/p/datasets/d/tables/t")?;
+/// let options = AppendOptions::new().with_limit(200).with_margin(0);
+/// let mut planner = AppendPlanner::new(stream, WriterSchema::Proto(vec![0x0a, 0x01, b'R']), options)?;
+/// let big = vec![0x12; 300]; // alone above the limit
+/// let plan = planner.plan_rows([(0, &[0x08, 0x01][..]), (1, big.as_slice()), (2, &[0x08, 0x03][..])]);
+/// let planned: Vec<usize> = plan.requests.iter().flat_map(|r| r.input_rows()).copied().collect();
+/// assert_eq!(planned, [0, 2]); // in order, each row in exactly one request…
+/// assert_eq!(plan.rejected[0].row, 1); // …or rejected
+/// assert!(matches!(plan.rejected[0].error, ValueError::TooLong { max: 200, .. }));
+/// assert!(plan.oversized_batches.is_empty());
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AppendPlan {
@@ -430,6 +610,8 @@ pub struct AppendPlan {
 /// - **Missing values.** The interpretations of the options on every
 ///   request.
 ///
+/// # Examples
+///
 /// ```
 /// use bqcodec::transport::{AppendOptions, AppendPlanner, WriteStreamName, WriterSchema};
 /// let stream = WriteStreamName::parse("projects/p/datasets/d/tables/t/streams/s1")?;
@@ -463,6 +645,24 @@ impl AppendPlanner {
     /// interpretation (the service rejects it), an empty column name in
     /// the map, and a limit with no room for the request envelope and
     /// writer schema.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::transport::messages::MissingValueInterpretation;
+    /// use bqcodec::transport::{AppendOptions, AppendPlanner, WriteStreamName, WriterSchema};
+    ///
+    /// let stream = WriteStreamName::parse("projects/p/datasets/d/tables/t/streams/s1")?;
+    /// let schema = WriterSchema::Proto(vec![0x0a, 0x01, b'R']);
+    /// let planner = AppendPlanner::new(stream.clone(), schema.clone(), AppendOptions::new())?;
+    /// assert_eq!((planner.stream(), planner.writer_schema(), planner.next_offset()), (&stream, &schema, Some(0)));
+    /// assert_eq!(planner.options(), &AppendOptions::new());
+    /// let unspecified = AppendOptions::new()
+    ///     .with_missing_value_interpretation("c", MissingValueInterpretation::Unspecified);
+    /// assert!(AppendPlanner::new(stream.clone(), schema.clone(), unspecified).is_err()); // the service rejects it
+    /// assert!(AppendPlanner::new(stream, schema, AppendOptions::new().with_limit(10)).is_err()); // no room
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn new(
         stream: WriteStreamName,
         schema: WriterSchema,
@@ -549,6 +749,20 @@ impl AppendPlanner {
     /// Sets the next offset (after an `OUT_OF_RANGE` or a resync with the
     /// stream's row count). Rejects a negative offset and any offset on a
     /// stream without offsets.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::transport::{AppendOptions, AppendPlanner, WriteStreamName, WriterSchema};
+    ///
+    /// let stream = WriteStreamName::parse("projects/p/datasets/d/tables/t/streams/s1")?;
+    /// let mut planner = AppendPlanner::new(stream, WriterSchema::Proto(vec![0x0a, 0x01, b'R']), AppendOptions::new())?;
+    /// planner.set_next_offset(42)?; // e.g. the stream's row count after OUT_OF_RANGE
+    /// assert_eq!(planner.plan_rows([(0, &[0x08, 0x01][..])]).requests[0].offset(), Some(42));
+    /// assert_eq!(planner.next_offset(), Some(43));
+    /// assert!(planner.set_next_offset(-1).is_err());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn set_next_offset(&mut self, offset: i64) -> Result<(), ValueError> {
         if !self.uses_offsets() {
             return Err(ValueError::invalid(
@@ -570,6 +784,20 @@ impl AppendPlanner {
     /// after an `updated_schema`): the next request carries it. Rejects a
     /// schema of the other format (a connection keeps one format) and one
     /// that leaves no room for rows.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::transport::{AppendOptions, AppendPlanner, WriteStreamName, WriterSchema};
+    ///
+    /// let stream = WriteStreamName::parse("projects/p/datasets/d/tables/t")?;
+    /// let mut planner = AppendPlanner::new(stream, WriterSchema::Proto(vec![0x0a, 0x01, b'R']), AppendOptions::new())?;
+    /// assert!(planner.plan_rows([(0, &[0x08, 0x01][..])]).requests[0].carries_writer_schema());
+    /// assert!(!planner.plan_rows([(1, &[0x08, 0x02][..])]).requests[0].carries_writer_schema());
+    /// planner.set_writer_schema(WriterSchema::Proto(vec![0x0a, 0x02, b'R', b'2']))?; // after updated_schema
+    /// assert!(planner.plan_rows([(2, &[0x08, 0x03][..])]).requests[0].carries_writer_schema());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn set_writer_schema(&mut self, schema: WriterSchema) -> Result<(), ValueError> {
         if std::mem::discriminant(&schema) != std::mem::discriminant(&*self.schema) {
             return Err(ValueError::invalid(
@@ -591,6 +819,22 @@ impl AppendPlanner {
 
     /// The next request opens a new connection: it carries the writer
     /// schema and trace id again.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::transport::{AppendOptions, AppendPlanner, WriteStreamName, WriterSchema};
+    ///
+    /// let stream = WriteStreamName::parse("projects/p/datasets/d/tables/t")?;
+    /// let options = AppendOptions::new().with_trace_id("loader");
+    /// let mut planner = AppendPlanner::new(stream, WriterSchema::Proto(vec![0x0a, 0x01, b'R']), options)?;
+    /// planner.plan_rows([(0, &[0x08, 0x01][..])]);
+    /// planner.new_connection();
+    /// let again = planner.plan_rows([(1, &[0x08, 0x02][..])]);
+    /// assert!(again.requests[0].carries_writer_schema());
+    /// assert_eq!(again.requests[0].request().trace_id, "loader");
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn new_connection(&mut self) {
         self.schema_pending = true;
     }
@@ -678,6 +922,23 @@ impl AppendPlanner {
     /// Rows go into requests in the order given; each row is in exactly
     /// one request or in [`AppendPlan::rejected`]. A planner with an Arrow
     /// writer schema rejects every row (a connection keeps one format).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::transport::{AppendOptions, AppendPlanner, WriteStreamName, WriterSchema};
+    ///
+    /// let stream = WriteStreamName::default_stream("p", "d", "t")?;
+    /// let mut planner = AppendPlanner::new(stream, WriterSchema::Proto(vec![0x0a, 0x01, b'R']), AppendOptions::new())?;
+    /// let plan = planner.plan_rows([(7, &[0x08, 0x01][..]), (8, &[0x08, 0x02][..])]);
+    /// assert_eq!(plan.requests.len(), 1); // small rows: one request
+    /// assert_eq!(plan.requests[0].offset(), None); // _default takes no offsets
+    /// // A connection keeps one format: a planner for Arrow rejects protobuf rows.
+    /// let stream = WriteStreamName::default_stream("p", "d", "t")?;
+    /// let mut arrow = AppendPlanner::new(stream, WriterSchema::Arrow(vec![0xFF; 8]), AppendOptions::new())?;
+    /// assert_eq!(arrow.plan_rows([(0, &[0x08, 0x01][..])]).rejected[0].row, 0);
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn plan_rows<'a>(
         &mut self,
         rows: impl IntoIterator<Item = (usize, &'a [u8])>,
@@ -778,6 +1039,23 @@ impl AppendPlanner {
 
     /// Plans the rows of a [`ProtoRows`](crate::proto::wire::ProtoRows)
     /// buffer (each row with its input index).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::proto::{DescriptorOptions, ProtoWriter};
+    /// use bqcodec::transport::{AppendOptions, AppendPlanner, WriteStreamName, WriterSchema};
+    /// use bqcodec::{plan::WalkOptions, TableSchema};
+    ///
+    /// let schema = TableSchema::from_json(r#"[{"name": "s", "type": "STRING"}]"#)?;
+    /// let writer = ProtoWriter::new(&schema, DescriptorOptions::default(), WalkOptions::new())?;
+    /// let (rows, _) = writer.encode_ndjson(b"{\"s\": \"a\"}\n{\"s\": 1}\n{\"s\": \"c\"}\n", 0);
+    /// let descriptor = WriterSchema::Proto(writer.proto_schema().descriptor_proto_bytes().to_vec());
+    /// let mut planner = AppendPlanner::new(WriteStreamName::default_stream("p", "d", "t")?, descriptor, AppendOptions::new())?;
+    /// let plan = planner.plan_proto(&rows);
+    /// assert_eq!(plan.requests[0].input_rows(), [0, 2]); // input row 1 was rejected by the writer
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn plan_proto(&mut self, rows: &crate::proto::wire::ProtoRows) -> AppendPlan {
         self.plan_rows((0..rows.len()).filter_map(|i| Some((rows.input_row(i)?, rows.row(i)?))))
     }
@@ -843,6 +1121,28 @@ impl AppendPlanner {
     /// serialized; one that makes a request above the limit is sliced in
     /// halves until the pieces fit (only a single row too large is
     /// rejected). Fails only when IPC serialization fails.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::arrow::{ArrowWriter, ipc};
+    /// use bqcodec::plan::{Plan, WalkOptions};
+    /// use bqcodec::transport::{AppendOptions, AppendPlanner, WriteStreamName, WriterSchema};
+    /// use bqcodec::{Field, FieldType, TableSchema};
+    ///
+    /// let plan = Plan::compile(&TableSchema::new(vec![Field::new("s", FieldType::String)]), WalkOptions::new())?;
+    /// let mut writer = ArrowWriter::new(&plan)?;
+    /// let row = format!(r#"{{"s": "{}"}}"#, "x".repeat(1000));
+    /// for _ in 0..8 { writer.push_json(row.as_bytes())?; }
+    /// let schema = WriterSchema::Arrow(writer.serialized_schema()?);
+    /// let options = AppendOptions::new().with_limit(6_000).with_margin(0);
+    /// let mut planner = AppendPlanner::new(WriteStreamName::default_stream("p", "d", "t")?, schema, options)?;
+    /// let appends = planner.plan_arrow_batches(&writer.finish_batches()?)?;
+    /// // One batch of 8 rows is too large for 6,000 bytes: it is cut in halves that fit.
+    /// assert_eq!(appends.requests.iter().map(|r| r.len()).collect::<Vec<_>>(), [4, 4]);
+    /// # let _ = ipc::write_options();
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[cfg(feature = "arrow")]
     pub fn plan_arrow_batches(
         &mut self,

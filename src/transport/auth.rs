@@ -7,6 +7,15 @@
 use std::fmt;
 
 /// A token could not be had.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::auth::{EnvToken, TokenSource};
+///
+/// let err = EnvToken::new("BQCODEC_DOC_UNSET_VARIABLE").token().unwrap_err();
+/// assert!(err.to_string().starts_with("no bearer token: $BQCODEC_DOC_UNSET_VARIABLE"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("no bearer token: {message}")]
 #[non_exhaustive]
@@ -18,12 +27,37 @@ pub struct AuthError {
 /// Gives the bearer token for one request: `Ok(Some(token))` sends
 /// `Authorization: Bearer <token>`, `Ok(None)` sends no `Authorization`
 /// header (local emulators), `Err` stops the request before it is sent.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::auth::{AuthError, TokenSource};
+///
+/// /// A token from the caller's own broker (here a fixed one).
+/// struct Broker;
+/// impl TokenSource for Broker {
+///     fn token(&self) -> Result<Option<String>, AuthError> {
+///         Ok(Some("ya29.example".to_owned()))
+///     }
+/// }
+/// assert_eq!(Broker.token(), Ok(Some("ya29.example".to_owned())));
+/// let _client = bqcodec::transport::rest::RestClient::new("https://bigquery.googleapis.com")?.with_auth(Broker);
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 pub trait TokenSource: Send + Sync {
     /// The token for the next request.
     fn token(&self) -> Result<Option<String>, AuthError>;
 }
 
 /// No token: no `Authorization` header (for emulators on loopback).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::auth::{NoAuth, TokenSource};
+///
+/// assert_eq!(NoAuth.token(), Ok(None)); // no Authorization header at all
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct NoAuth;
 
@@ -34,6 +68,17 @@ impl TokenSource for NoAuth {
 }
 
 /// One fixed token for every request. Its `Debug` output hides the token.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::auth::{StaticToken, TokenSource};
+///
+/// let token = StaticToken::new("  ya29.secret\n")?; // surrounding whitespace removed
+/// assert_eq!(token.token()?, Some("ya29.secret".to_owned()));
+/// assert!(!format!("{token:?}").contains("secret")); // Debug hides it
+/// # Ok::<(), bqcodec::transport::auth::AuthError>(())
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct StaticToken(String);
 
@@ -41,6 +86,17 @@ impl StaticToken {
     /// Takes `token` as given (surrounding whitespace removed). Rejects an
     /// empty token and one with characters that cannot go in an HTTP header
     /// value (controls, non-ASCII).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::transport::auth::StaticToken;
+    ///
+    /// assert!(StaticToken::new("ya29.a0Af").is_ok());
+    /// assert!(StaticToken::new("   ").is_err());
+    /// assert!(StaticToken::new("a\r\nX-Injected: 1").is_err()); // no header injection
+    /// assert!(StaticToken::new("tökén").is_err());
+    /// ```
     pub fn new(token: &str) -> Result<Self, AuthError> {
         check_token(token.trim()).map(|t| StaticToken(t.to_owned()))
     }
@@ -62,6 +118,17 @@ impl TokenSource for StaticToken {
 /// process that refreshes the variable's source is followed). A variable
 /// that is unset, empty, or holds characters that cannot go in a header is
 /// an error, not "no token": the caller asked for a token.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::auth::{EnvToken, TokenSource};
+///
+/// let source = EnvToken::new("BQCODEC_DOC_NO_SUCH_TOKEN");
+/// assert_eq!(source.var(), "BQCODEC_DOC_NO_SUCH_TOKEN");
+/// // Read at every request: unset (or empty) is an error, never "no token".
+/// assert!(source.token().is_err());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnvToken {
     var: String,

@@ -66,11 +66,32 @@ use super::stream::WriteStreamName;
 use crate::error::ValueError;
 
 /// Google's Storage Write API endpoint.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::grpc::{GrpcClient, DEFAULT_ENDPOINT};
+///
+/// // Connects at the first call, so building a client needs no network.
+/// assert_eq!(GrpcClient::new(DEFAULT_ENDPOINT)?.endpoint(), "https://bigquerystorage.googleapis.com");
+/// # Ok::<(), bqcodec::transport::grpc::GrpcError>(())
+/// ```
 pub const DEFAULT_ENDPOINT: &str = "https://bigquerystorage.googleapis.com";
 
 const SERVICE: &str = "/google.cloud.bigquery.storage.v1.BigQueryWrite/";
 
 /// A failed gRPC call.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::grpc::{GrpcClient, GrpcError};
+/// use bqcodec::transport::ErrorClass;
+///
+/// let err = GrpcClient::new("ftp://example.com").unwrap_err();
+/// assert!(matches!(err, GrpcError::Invalid(_)));
+/// assert_eq!(err.class(), ErrorClass::InvalidRequest);
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum GrpcError {
@@ -99,6 +120,18 @@ impl GrpcError {
 }
 
 /// How often and how long to retry retryable failures.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::grpc::GrpcRetry;
+/// use std::time::Duration;
+///
+/// let retry = GrpcRetry::new().with_max_attempts(3).with_backoff(Duration::from_secs(2), Duration::from_secs(1));
+/// assert_eq!(retry.max_attempts, 3);
+/// assert_eq!(retry.max_backoff, Duration::from_secs(2)); // a cap below the first wait is raised to it
+/// assert_eq!(GrpcRetry::default().max_attempts, 5);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct GrpcRetry {
@@ -158,6 +191,22 @@ impl GrpcRetry {
 }
 
 /// In-flight limits and the response timeout of AppendRows.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::grpc::{AppendLimits, GrpcClient};
+/// use std::time::Duration;
+///
+/// let limits = AppendLimits::new();
+/// assert_eq!((limits.max_requests, limits.max_bytes, limits.response_timeout),
+///     (16, 64 << 20, Duration::from_secs(120)));
+/// let tight = AppendLimits::new().with_in_flight(0, 1 << 20).with_response_timeout(Duration::from_secs(30));
+/// assert_eq!(tight.max_requests, 1); // 0 is taken as 1
+/// let client = GrpcClient::new("http://127.0.0.1:9060")?.with_limits(tight);
+/// # let _ = client;
+/// # Ok::<(), bqcodec::transport::grpc::GrpcError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AppendLimits {
@@ -205,6 +254,32 @@ pub use super::session::AppendReport;
 
 /// The gRPC client: an endpoint, a [`TokenSource`], retry and in-flight
 /// settings, one lazily connected channel and a current-thread runtime.
+///
+/// # Examples
+///
+/// ```no_run
+/// use bqcodec::proto::{DescriptorOptions, ProtoWriter};
+/// use bqcodec::transport::auth::EnvToken;
+/// use bqcodec::transport::grpc::{GrpcClient, DEFAULT_ENDPOINT};
+/// use bqcodec::transport::messages::WriteStreamType;
+/// use bqcodec::transport::{AppendOptions, AppendPlanner, WriteStreamName, WriterSchema};
+/// use bqcodec::{plan::WalkOptions, TableSchema};
+///
+/// let schema = TableSchema::from_json(r#"[{"name": "n", "type": "INT64"}]"#)?;
+/// let writer = ProtoWriter::new(&schema, DescriptorOptions::default(), WalkOptions::new())?;
+/// let (rows, _) = writer.encode_ndjson(b"{\"n\": 1}\n{\"n\": 2}\n", 0);
+/// let client = GrpcClient::new(DEFAULT_ENDPOINT)?.with_auth(EnvToken::new("BQ_TOKEN"));
+/// let table = "projects/my-project/datasets/sales/tables/orders";
+/// let stream = WriteStreamName::parse(&client.create_write_stream(table, WriteStreamType::Pending)?.name)?;
+/// let descriptor = WriterSchema::Proto(writer.proto_schema().descriptor_proto_bytes().to_vec());
+/// let plan = AppendPlanner::new(stream.clone(), descriptor, AppendOptions::new())?.plan_proto(&rows);
+/// let report = client.append_rows(&stream, &plan.requests)?;
+/// if report.rejected.is_empty() {
+///     client.finalize_write_stream(&stream)?;
+///     client.batch_commit_write_streams(table, &[&stream])?; // the rows become visible at once
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct GrpcClient {
     runtime: tokio::runtime::Runtime,
     channel: Channel,
@@ -290,6 +365,16 @@ impl GrpcClient {
     /// and in-flight limits. Connects at the first call. Rejects any other
     /// scheme, an endpoint with a path, query or spaces, and a call from
     /// inside a tokio runtime.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::transport::grpc::GrpcClient;
+    ///
+    /// assert_eq!(GrpcClient::new("http://127.0.0.1:9060/")?.endpoint(), "http://127.0.0.1:9060");
+    /// assert!(GrpcClient::new("https://bigquerystorage.googleapis.com/v1").is_err()); // no path
+    /// # Ok::<(), bqcodec::transport::grpc::GrpcError>(())
+    /// ```
     pub fn new(endpoint: &str) -> Result<GrpcClient, GrpcError> {
         let e = endpoint.strip_suffix('/').unwrap_or(endpoint);
         let (tls, rest) = match (e.strip_prefix("https://"), e.strip_prefix("http://")) {
@@ -350,6 +435,18 @@ impl GrpcClient {
     /// What to do with the other rows of a request whose response lists
     /// row errors (default [`RowErrorPolicy::ResendOthers`]: send them once
     /// more without the listed rows).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::transport::grpc::GrpcClient;
+    /// use bqcodec::transport::RowErrorPolicy;
+    ///
+    /// // Reject a whole request when any of its rows is bad, instead of resending the others:
+    /// let client = GrpcClient::new("http://127.0.0.1:9060")?.with_row_error_policy(RowErrorPolicy::RejectRequest);
+    /// # let _ = client;
+    /// # Ok::<(), bqcodec::transport::grpc::GrpcError>(())
+    /// ```
     pub fn with_row_error_policy(mut self, policy: RowErrorPolicy) -> Self {
         self.row_errors = policy;
         self
@@ -443,6 +540,22 @@ impl GrpcClient {
     }
 
     /// GetWriteStream with the given view.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use bqcodec::transport::grpc::GrpcClient;
+    /// use bqcodec::transport::messages::WriteStreamView;
+    /// use bqcodec::transport::{table_schema_from_message, WriteStreamName};
+    ///
+    /// let client = GrpcClient::new("http://127.0.0.1:9060")?;
+    /// let stream = WriteStreamName::default_stream("p", "d", "t")?;
+    /// let info = client.get_write_stream(&stream, WriteStreamView::Full)?;
+    /// if let Some(schema) = &info.table_schema {
+    ///     println!("{}", table_schema_from_message(schema)?.to_json_string_pretty());
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn get_write_stream(
         &self,
         stream: &WriteStreamName,
@@ -490,6 +603,22 @@ impl GrpcClient {
 
     /// FlushRows on a BUFFERED stream: rows up to and including `offset`
     /// become visible; gives the flushed offset. Rejects a negative offset.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use bqcodec::transport::grpc::GrpcClient;
+    /// use bqcodec::transport::messages::WriteStreamType;
+    /// use bqcodec::transport::WriteStreamName;
+    ///
+    /// let client = GrpcClient::new("http://127.0.0.1:9060")?;
+    /// let created = client.create_write_stream("projects/p/datasets/d/tables/t", WriteStreamType::Buffered)?;
+    /// let stream = WriteStreamName::parse(&created.name)?;
+    /// // … append rows 0..=99 …
+    /// assert_eq!(client.flush_rows(&stream, 99)?, 99); // rows 0..=99 are now visible
+    /// assert!(client.flush_rows(&stream, -1).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn flush_rows(&self, stream: &WriteStreamName, offset: i64) -> Result<i64, GrpcError> {
         if offset < 0 {
             return Err(ValueError::out_of_range("an offset ≥ 0", &offset.to_string()).into());
@@ -520,6 +649,23 @@ impl GrpcClient {
     /// [`append_rows`](Self::append_rows), calling `progress` with the
     /// report so far after each response (rows appended, requests and
     /// bytes sent; its `rejected` is not sorted yet).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use bqcodec::transport::grpc::GrpcClient;
+    /// use bqcodec::transport::{AppendOptions, AppendPlanner, WriteStreamName, WriterSchema};
+    ///
+    /// let client = GrpcClient::new("http://127.0.0.1:9060")?;
+    /// let stream = WriteStreamName::default_stream("p", "d", "t")?;
+    /// let mut planner = AppendPlanner::new(stream.clone(), WriterSchema::Proto(vec![0x0a, 0x01, b'R']), AppendOptions::new())?;
+    /// let plan = planner.plan_rows([(0, &[0x08, 0x01][..])]);
+    /// let report = client.append_rows_with_progress(&stream, &plan.requests, &mut |so_far| {
+    ///     eprintln!("{} of {} rows appended", so_far.appended, so_far.rows);
+    /// })?;
+    /// assert_eq!(report.appended + report.rejected.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn append_rows_with_progress(
         &self,
         stream: &WriteStreamName,

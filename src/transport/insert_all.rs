@@ -26,6 +26,22 @@ use crate::insert_all::{Disposition, InsertAllRequest, RowFailure, parse_respons
 
 impl ErrorClass {
     /// The class of one insertAll row failure (see the module docs).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::insert_all::{InsertAllOptions, RequestBatcher, parse_response};
+    /// use bqcodec::transport::ErrorClass;
+    ///
+    /// let mut batcher = RequestBatcher::new(&InsertAllOptions::new());
+    /// for i in 0..3 { batcher.push("{}", None, i).map_err(|e| e.error)?; }
+    /// let request = batcher.finish().unwrap_or_default();
+    /// let body = r#"{"insertErrors": [{"index": 0, "errors": [{"reason": "stopped"}]},
+    ///   {"index": 1, "errors": [{"reason": "rateLimitExceeded"}]}, {"index": 2, "errors": [{"reason": "notFound"}]}]}"#;
+    /// let classes: Vec<ErrorClass> = parse_response(body, &request)?.iter().map(ErrorClass::of_insert_all_failure).collect();
+    /// assert_eq!(classes, [ErrorClass::Aborted, ErrorClass::ResourceExhausted, ErrorClass::NotFound]);
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn of_insert_all_failure(failure: &RowFailure) -> ErrorClass {
         let has = |reason: &str| failure.errors.iter().any(|e| e.reason == reason);
         match failure.disposition {
@@ -56,6 +72,18 @@ impl ErrorClass {
     /// `NotFound`; 408, 500, 502, 503, 504 → `Transient`; 429 →
     /// `ResourceExhausted`; anything else (409 included, and 2xx, which is
     /// no error) → `Unknown`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::transport::ErrorClass;
+    ///
+    /// assert_eq!(ErrorClass::of_http_status(503), ErrorClass::Transient);
+    /// assert_eq!(ErrorClass::of_http_status(429), ErrorClass::ResourceExhausted);
+    /// assert_eq!(ErrorClass::of_http_status(413), ErrorClass::InvalidRequest); // body too large
+    /// assert_eq!(ErrorClass::of_http_status(403), ErrorClass::PermissionDenied);
+    /// assert_eq!(ErrorClass::of_http_status(409), ErrorClass::Unknown);
+    /// ```
     pub fn of_http_status(status: u16) -> ErrorClass {
         match status {
             400 | 413 => ErrorClass::InvalidRequest,
@@ -73,6 +101,8 @@ impl ErrorClass {
 /// input row, position in the request, class, and the errors' messages
 /// (`reason` — `location`: `message`, joined with `; `). Rejects what
 /// `parse_response` rejects.
+///
+/// # Examples
 ///
 /// ```
 /// use bqcodec::insert_all::{InsertAllOptions, RequestBatcher};
@@ -97,6 +127,23 @@ pub fn insert_all_rejected_rows(
 }
 
 /// One [`RowFailure`] as a [`RejectedRow`].
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::insert_all::{InsertAllOptions, RequestBatcher, parse_response};
+/// use bqcodec::transport::{rejected_row, ErrorClass};
+///
+/// let mut batcher = RequestBatcher::new(&InsertAllOptions::new());
+/// batcher.push("{}", None, 3).map_err(|e| e.error)?;
+/// let request = batcher.finish().unwrap_or_default();
+/// let body = r#"{"insertErrors": [{"index": 0, "errors": [{"reason": "invalid", "location": "n", "message": "bad int"},
+///   {"reason": "invalid", "location": "", "message": "row rejected"}]}]}"#;
+/// let row = rejected_row(&parse_response(body, &request)?[0]);
+/// assert_eq!((row.input_row, row.class), (3, ErrorClass::InvalidRows));
+/// assert_eq!(row.message, "invalid — n: bad int; invalid — row rejected"); // no location: no "x:"
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 pub fn rejected_row(failure: &RowFailure) -> RejectedRow {
     let message = failure
         .errors
@@ -130,6 +177,22 @@ pub fn rejected_row(failure: &RowFailure) -> RejectedRow {
 /// not fail are in the table (insertAll inserts row by row when
 /// `skipInvalidRows` is set, and inserts nothing but reports every row
 /// otherwise).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::insert_all::{InsertAllOptions, RequestBatcher};
+/// use bqcodec::transport::{insert_all_rejected_rows, insert_all_rows_to_retry};
+///
+/// let mut batcher = RequestBatcher::new(&InsertAllOptions::new());
+/// for i in [10, 11, 12] { batcher.push("{}", None, i).map_err(|e| e.error)?; }
+/// let request = batcher.finish().unwrap_or_default();
+/// let body = r#"{"insertErrors": [{"index": 0, "errors": [{"reason": "invalid"}]},
+///   {"index": 1, "errors": [{"reason": "stopped"}]}, {"index": 2, "errors": [{"reason": "backendError"}]}]}"#;
+/// let rejected = insert_all_rejected_rows(body, &request)?;
+/// assert_eq!(insert_all_rows_to_retry(&rejected), [11, 12]); // row 10 must be fixed first
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 pub fn insert_all_rows_to_retry(rejected: &[RejectedRow]) -> Vec<usize> {
     rejected
         .iter()

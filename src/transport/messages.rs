@@ -36,6 +36,21 @@ use std::collections::BTreeMap;
 ///
 /// One message of the AppendRows bidirectional stream. Must be under
 /// 10 MB encoded; [`AppendPlanner`](super::AppendPlanner) builds them so.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::AppendRowsRequest;
+/// use prost::Message;
+///
+/// let mut request = AppendRowsRequest::default(); // #[non_exhaustive]: Default, then assign
+/// request.write_stream = "s".into();
+/// request.offset = Some(5);
+/// // Field 1 (string) and field 2 (Int64Value{value: 5}), as protoc would encode them:
+/// assert_eq!(request.encode_to_vec(), [0x0a, 0x01, b's', 0x12, 0x02, 0x08, 0x05]);
+/// assert_eq!(AppendRowsRequest::decode(&request.encode_to_vec()[..])?, request);
+/// # Ok::<(), prost::DecodeError>(())
+/// ```
 #[derive(Clone, PartialEq, prost::Message)]
 #[non_exhaustive]
 pub struct AppendRowsRequest {
@@ -67,6 +82,22 @@ pub struct AppendRowsRequest {
 }
 
 /// The `rows` oneof of [`AppendRowsRequest`].
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::{AppendRowsRequest, ProtoData, ProtoRowsMessage, Rows};
+/// use prost::Message;
+///
+/// let mut rows = ProtoRowsMessage::default();
+/// rows.serialized_rows.push(vec![0x08, 0x01]); // one row: field 1 = 1
+/// let mut data = ProtoData::default();
+/// data.rows = Some(rows);
+/// let mut request = AppendRowsRequest::default();
+/// request.rows = Some(Rows::ProtoRows(data));
+/// // proto_rows (4) { rows (2) { serialized_rows (1): 08 01 } }
+/// assert_eq!(request.encode_to_vec(), [0x22, 0x06, 0x12, 0x04, 0x0a, 0x02, 0x08, 0x01]);
+/// ```
 #[derive(Clone, PartialEq, prost::Oneof)]
 #[non_exhaustive]
 pub enum Rows {
@@ -79,6 +110,19 @@ pub enum Rows {
 }
 
 /// `AppendRowsRequest.ProtoData` (storage.proto).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::{ProtoData, ProtoSchema};
+/// use prost::Message;
+///
+/// let mut schema = ProtoSchema::default();
+/// schema.proto_descriptor = vec![0x0a, 0x01, b'R']; // DescriptorProto { name: "R" }
+/// let mut data = ProtoData::default();
+/// data.writer_schema = Some(schema); // first request of a connection only
+/// assert_eq!(data.encode_to_vec(), [0x0a, 0x05, 0x0a, 0x03, 0x0a, 0x01, b'R']);
+/// ```
 #[derive(Clone, PartialEq, prost::Message)]
 #[non_exhaustive]
 pub struct ProtoData {
@@ -99,6 +143,22 @@ pub struct ProtoData {
 /// holding the bytes keeps the `column_name` field options of
 /// [`ProtoSchema::descriptor_proto_bytes`](crate::proto::ProtoSchema::descriptor_proto_bytes)
 /// that a decoded `prost_types::DescriptorProto` would drop.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::proto::{DescriptorOptions, ProtoSchema as Descriptor};
+/// use bqcodec::transport::messages::ProtoSchema;
+/// use bqcodec::TableSchema;
+///
+/// let table = TableSchema::from_json(r#"[{"name": "first name", "type": "STRING"}]"#)?;
+/// let descriptor = Descriptor::build(&table, &DescriptorOptions::default())?;
+/// let mut schema = ProtoSchema::default();
+/// // The bytes as built, column_name option included (a prost_types::DescriptorProto would drop it):
+/// schema.proto_descriptor = descriptor.descriptor_proto_bytes().to_vec();
+/// assert!(schema.proto_descriptor.windows(10).any(|w| w == b"first name"));
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 #[derive(Clone, PartialEq, prost::Message)]
 #[non_exhaustive]
 pub struct ProtoSchema {
@@ -110,6 +170,17 @@ pub struct ProtoSchema {
 /// `google.cloud.bigquery.storage.v1.ProtoRows` (protobuf.proto). Named
 /// `ProtoRowsMessage` here so it is not confused with
 /// [`crate::proto::wire::ProtoRows`], the encoder's row buffer.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::ProtoRowsMessage;
+/// use prost::Message;
+///
+/// let mut rows = ProtoRowsMessage::default();
+/// rows.serialized_rows = vec![vec![0x08, 0x01], vec![]]; // an empty row is all-NULL
+/// assert_eq!(rows.encode_to_vec(), [0x0a, 0x02, 0x08, 0x01, 0x0a, 0x00]);
+/// ```
 #[derive(Clone, PartialEq, prost::Message)]
 #[non_exhaustive]
 pub struct ProtoRowsMessage {
@@ -119,6 +190,24 @@ pub struct ProtoRowsMessage {
 }
 
 /// `AppendRowsRequest.ArrowData` (storage.proto).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::{AppendRowsRequest, ArrowData, ArrowRecordBatch, ArrowSchema, Rows};
+/// use prost::Message;
+///
+/// let mut schema = ArrowSchema::default();
+/// schema.serialized_schema = vec![0xAA];
+/// let mut batch = ArrowRecordBatch::default();
+/// batch.serialized_record_batch = vec![0xBB];
+/// let mut data = ArrowData::default();
+/// (data.writer_schema, data.rows) = (Some(schema), Some(batch));
+/// let mut request = AppendRowsRequest::default();
+/// request.rows = Some(Rows::ArrowRows(data));
+/// // arrow_rows (5) { writer_schema (1) { 1: AA }, rows (2) { 1: BB } }; row_count 0 is not sent
+/// assert_eq!(request.encode_to_vec(), [0x2a, 0x0a, 0x0a, 0x03, 0x0a, 0x01, 0xAA, 0x12, 0x03, 0x0a, 0x01, 0xBB]);
+/// ```
 #[derive(Clone, PartialEq, prost::Message)]
 #[non_exhaustive]
 pub struct ArrowData {
@@ -132,6 +221,17 @@ pub struct ArrowData {
 }
 
 /// `google.cloud.bigquery.storage.v1.ArrowSchema` (arrow.proto).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::ArrowSchema;
+/// use prost::Message;
+///
+/// let mut schema = ArrowSchema::default();
+/// schema.serialized_schema = vec![0xFF, 0xFF, 0xFF, 0xFF]; // an IPC message starts with this marker
+/// assert_eq!(schema.encode_to_vec(), [0x0a, 0x04, 0xFF, 0xFF, 0xFF, 0xFF]);
+/// ```
 #[derive(Clone, PartialEq, prost::Message)]
 #[non_exhaustive]
 pub struct ArrowSchema {
@@ -142,6 +242,19 @@ pub struct ArrowSchema {
 }
 
 /// `google.cloud.bigquery.storage.v1.ArrowRecordBatch` (arrow.proto).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::ArrowRecordBatch;
+/// use prost::Message;
+///
+/// let mut batch = ArrowRecordBatch::default();
+/// batch.serialized_record_batch = vec![0x01];
+/// assert_eq!(batch.encode_to_vec(), [0x0a, 0x01, 0x01]);
+/// batch.row_count = 3; // deprecated; the planner never sets it
+/// assert_eq!(batch.encode_to_vec(), [0x0a, 0x01, 0x01, 0x10, 0x03]);
+/// ```
 #[derive(Clone, PartialEq, prost::Message)]
 #[non_exhaustive]
 pub struct ArrowRecordBatch {
@@ -156,6 +269,20 @@ pub struct ArrowRecordBatch {
 }
 
 /// `AppendRowsRequest.MissingValueInterpretation` (storage.proto).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::{AppendRowsRequest, MissingValueInterpretation};
+/// use prost::Message;
+///
+/// let mut request = AppendRowsRequest::default();
+/// request.missing_value_interpretations.insert("c".into(), MissingValueInterpretation::NullValue as i32);
+/// request.default_missing_value_interpretation = MissingValueInterpretation::DefaultValue as i32;
+/// // map entry (7) { key "c", value 1 }, then field 8 = 2
+/// assert_eq!(request.encode_to_vec(), [0x3a, 0x05, 0x0a, 0x01, b'c', 0x10, 0x01, 0x40, 0x02]);
+/// assert_eq!(MissingValueInterpretation::try_from(2), Ok(MissingValueInterpretation::DefaultValue));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
 #[repr(i32)]
 #[non_exhaustive]
@@ -170,6 +297,21 @@ pub enum MissingValueInterpretation {
 }
 
 /// `google.cloud.bigquery.storage.v1.AppendRowsResponse` (storage.proto).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::{AppendResponseKind, AppendRowsResponse};
+/// use prost::Message;
+///
+/// // append_result (1) { offset (1): Int64Value { value (1): 7 } }
+/// let response = AppendRowsResponse::decode(&[0x0a, 0x04, 0x0a, 0x02, 0x08, 0x07][..])?;
+/// assert_eq!(response, AppendRowsResponse::success(Some(7)));
+/// let Some(AppendResponseKind::AppendResult(result)) = &response.response else { panic!() };
+/// assert_eq!(result.offset, Some(7));
+/// assert!(response.row_errors.is_empty() && response.updated_schema.is_none());
+/// # Ok::<(), prost::DecodeError>(())
+/// ```
 #[derive(Clone, PartialEq, prost::Message)]
 #[non_exhaustive]
 pub struct AppendRowsResponse {
@@ -189,6 +331,18 @@ pub struct AppendRowsResponse {
 }
 
 /// The `response` oneof of [`AppendRowsResponse`].
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::{AppendResponseKind, AppendRowsResponse, Code, Status};
+///
+/// let response = AppendRowsResponse::failure(Status::new(Code::OutOfRange, "offset 9 > 4"), vec![]);
+/// match &response.response {
+///     Some(AppendResponseKind::Error(status)) => assert_eq!(status.code, Code::OutOfRange as i32),
+///     _ => panic!("a failure carries the error arm"),
+/// }
+/// ```
 #[derive(Clone, PartialEq, prost::Oneof)]
 #[non_exhaustive]
 pub enum AppendResponseKind {
@@ -201,6 +355,18 @@ pub enum AppendResponseKind {
 }
 
 /// `AppendRowsResponse.AppendResult` (storage.proto).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::{AppendResponseKind, AppendRowsResponse};
+/// use prost::Message;
+///
+/// // On _default the service sends an empty AppendResult: no offset.
+/// let response = AppendRowsResponse::decode(&[0x0a, 0x00][..])?;
+/// assert!(matches!(&response.response, Some(AppendResponseKind::AppendResult(r)) if r.offset.is_none()));
+/// # Ok::<(), prost::DecodeError>(())
+/// ```
 #[derive(Clone, PartialEq, prost::Message)]
 #[non_exhaustive]
 pub struct AppendResult {
@@ -211,6 +377,17 @@ pub struct AppendResult {
 }
 
 /// `google.rpc.Status` (google/rpc/status.proto).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::{Code, Status};
+/// use prost::Message;
+///
+/// let status = Status::new(Code::NotFound, "x");
+/// assert_eq!(status.encode_to_vec(), [0x08, 0x05, 0x12, 0x01, b'x']); // code 5, message "x"
+/// assert!(status.details.is_empty());
+/// ```
 #[derive(Clone, PartialEq, prost::Message)]
 #[non_exhaustive]
 pub struct Status {
@@ -231,6 +408,16 @@ impl AppendRowsResponse {
     /// test double of the service answers. The message is
     /// `#[non_exhaustive]` (the service adds fields), so build it with this,
     /// [`AppendRowsResponse::failure`] or `Default` and field assignment.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::transport::messages::AppendRowsResponse;
+    /// use prost::Message;
+    ///
+    /// assert_eq!(AppendRowsResponse::success(None).encode_to_vec(), [0x0a, 0x00]);
+    /// assert_eq!(AppendRowsResponse::success(Some(3)).encode_to_vec(), [0x0a, 0x04, 0x0a, 0x02, 0x08, 0x03]);
+    /// ```
     pub fn success(offset: Option<i64>) -> Self {
         AppendRowsResponse {
             response: Some(AppendResponseKind::AppendResult(AppendResult { offset })),
@@ -239,6 +426,18 @@ impl AppendRowsResponse {
     }
 
     /// A failed append with `status` and the rows that made it fail.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::transport::messages::{AppendRowsResponse, Code, RowError, RowErrorCode, Status};
+    ///
+    /// let response = AppendRowsResponse::failure(
+    ///     Status::new(Code::InvalidArgument, "rows have errors"),
+    ///     vec![RowError::new(0, RowErrorCode::FieldsError, "bad date")],
+    /// );
+    /// assert_eq!(response.row_errors[0].message, "bad date");
+    /// ```
     pub fn failure(status: Status, row_errors: Vec<RowError>) -> Self {
         AppendRowsResponse {
             response: Some(AppendResponseKind::Error(status)),
@@ -271,10 +470,28 @@ impl RowError {
 }
 
 /// The `google.protobuf.Any` type URL of a [`StorageError`] detail.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::STORAGE_ERROR_TYPE_URL;
+///
+/// assert_eq!(STORAGE_ERROR_TYPE_URL, "type.googleapis.com/google.cloud.bigquery.storage.v1.StorageError");
+/// ```
 pub const STORAGE_ERROR_TYPE_URL: &str =
     "type.googleapis.com/google.cloud.bigquery.storage.v1.StorageError";
 
 /// `google.rpc.Code`, the canonical status codes (google/rpc/code.proto).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::Code;
+///
+/// assert_eq!(Code::Unavailable as i32, 14);
+/// assert_eq!(Code::try_from(6), Ok(Code::AlreadyExists));
+/// assert!(Code::try_from(17).is_err()); // google.rpc.Code ends at 16
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Enumeration)]
 #[repr(i32)]
 pub enum Code {
@@ -315,6 +532,17 @@ pub enum Code {
 }
 
 /// `google.cloud.bigquery.storage.v1.RowError` (storage.proto).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::{RowError, RowErrorCode};
+/// use prost::Message;
+///
+/// let error = RowError::new(2, RowErrorCode::FieldsError, "m");
+/// assert_eq!(error.encode_to_vec(), [0x08, 0x02, 0x10, 0x01, 0x1a, 0x01, b'm']);
+/// assert_eq!(RowErrorCode::try_from(error.code), Ok(RowErrorCode::FieldsError));
+/// ```
 #[derive(Clone, PartialEq, Eq, prost::Message)]
 #[non_exhaustive]
 pub struct RowError {
@@ -341,6 +569,18 @@ pub enum RowErrorCode {
 }
 
 /// `google.cloud.bigquery.storage.v1.StorageError` (storage.proto).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::{StorageError, StorageErrorCode};
+/// use prost::Message;
+///
+/// let error = StorageError::decode(&[0x08, 0x08, 0x12, 0x01, b's'][..])?;
+/// assert_eq!(StorageErrorCode::try_from(error.code), Ok(StorageErrorCode::OffsetAlreadyExists));
+/// assert_eq!((error.entity.as_str(), error.error_message.as_str()), ("s", ""));
+/// # Ok::<(), prost::DecodeError>(())
+/// ```
 #[derive(Clone, PartialEq, Eq, prost::Message)]
 #[non_exhaustive]
 pub struct StorageError {
@@ -395,6 +635,22 @@ pub enum StorageErrorCode {
 }
 
 /// `google.cloud.bigquery.storage.v1.WriteStream` (stream.proto).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::{CreateWriteStreamRequest, WriteMode, WriteStream, WriteStreamType};
+/// use prost::Message;
+///
+/// let mut stream = WriteStream::default();
+/// stream.r#type = WriteStreamType::Pending as i32;
+/// let mut request = CreateWriteStreamRequest::default();
+/// request.parent = "projects/p/datasets/d/tables/t".into();
+/// request.write_stream = Some(stream);
+/// let expected = [&[0x0a, 30][..], b"projects/p/datasets/d/tables/t", &[0x12, 0x02, 0x10, 0x02]].concat();
+/// assert_eq!(request.encode_to_vec(), expected);
+/// assert_eq!(WriteMode::Insert as i32, 1);
+/// ```
 #[derive(Clone, PartialEq, prost::Message)]
 #[non_exhaustive]
 pub struct WriteStream {
@@ -474,6 +730,18 @@ pub struct CreateWriteStreamRequest {
 
 /// `GetWriteStreamRequest` (storage.proto). The response is a
 /// [`WriteStream`].
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::{GetWriteStreamRequest, WriteStreamView};
+/// use prost::Message;
+///
+/// let mut request = GetWriteStreamRequest::default();
+/// request.name = "s".into();
+/// request.view = WriteStreamView::Full as i32; // with the table schema
+/// assert_eq!(request.encode_to_vec(), [0x0a, 0x01, b's', 0x18, 0x02]); // view is field 3
+/// ```
 #[derive(Clone, PartialEq, prost::Message)]
 #[non_exhaustive]
 pub struct GetWriteStreamRequest {
@@ -486,6 +754,19 @@ pub struct GetWriteStreamRequest {
 }
 
 /// `FinalizeWriteStreamRequest` (storage.proto).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::{FinalizeWriteStreamRequest, FinalizeWriteStreamResponse};
+/// use prost::Message;
+///
+/// let mut request = FinalizeWriteStreamRequest::default();
+/// request.name = "s".into();
+/// assert_eq!(request.encode_to_vec(), [0x0a, 0x01, b's']);
+/// assert_eq!(FinalizeWriteStreamResponse::decode(&[0x08, 0x2a][..])?.row_count, 42);
+/// # Ok::<(), prost::DecodeError>(())
+/// ```
 #[derive(Clone, PartialEq, prost::Message)]
 #[non_exhaustive]
 pub struct FinalizeWriteStreamRequest {
@@ -504,6 +785,23 @@ pub struct FinalizeWriteStreamResponse {
 }
 
 /// `BatchCommitWriteStreamsRequest` (storage.proto).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::{BatchCommitWriteStreamsRequest, BatchCommitWriteStreamsResponse};
+/// use prost::Message;
+///
+/// let mut request = BatchCommitWriteStreamsRequest::default();
+/// request.parent = "t".into();
+/// request.write_streams = vec!["a".into(), "b".into()];
+/// assert_eq!(request.encode_to_vec(), [0x0a, 0x01, b't', 0x12, 0x01, b'a', 0x12, 0x01, b'b']);
+/// // A failed commit: no commit_time, one StorageError { code: STREAM_ALREADY_COMMITTED }.
+/// let response = BatchCommitWriteStreamsResponse::decode(&[0x12, 0x02, 0x08, 0x02][..])?;
+/// assert!(response.commit_time.is_none());
+/// assert_eq!(response.stream_errors[0].code, 2);
+/// # Ok::<(), prost::DecodeError>(())
+/// ```
 #[derive(Clone, PartialEq, prost::Message)]
 #[non_exhaustive]
 pub struct BatchCommitWriteStreamsRequest {
@@ -528,6 +826,20 @@ pub struct BatchCommitWriteStreamsResponse {
 }
 
 /// `FlushRowsRequest` (storage.proto).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::{FlushRowsRequest, FlushRowsResponse};
+/// use prost::Message;
+///
+/// let mut request = FlushRowsRequest::default();
+/// request.write_stream = "s".into();
+/// request.offset = Some(9);
+/// assert_eq!(request.encode_to_vec(), [0x0a, 0x01, b's', 0x12, 0x02, 0x08, 0x09]);
+/// assert_eq!(FlushRowsResponse::decode(&[0x08, 0x09][..])?.offset, 9);
+/// # Ok::<(), prost::DecodeError>(())
+/// ```
 #[derive(Clone, PartialEq, prost::Message)]
 #[non_exhaustive]
 pub struct FlushRowsRequest {
@@ -550,6 +862,20 @@ pub struct FlushRowsResponse {
 }
 
 /// `google.cloud.bigquery.storage.v1.TableSchema` (table.proto).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::{FieldMode, FieldType, TableSchema};
+/// use prost::Message;
+///
+/// // fields (1) { name (1) "n", type (2) INT64, mode (3) REQUIRED }
+/// let schema = TableSchema::decode(&[0x0a, 0x07, 0x0a, 0x01, b'n', 0x10, 0x02, 0x18, 0x02][..])?;
+/// let field = &schema.fields[0];
+/// assert_eq!(field.name, "n");
+/// assert_eq!((FieldType::try_from(field.r#type), FieldMode::try_from(field.mode)), (Ok(FieldType::Int64), Ok(FieldMode::Required)));
+/// # Ok::<(), prost::DecodeError>(())
+/// ```
 #[derive(Clone, PartialEq, prost::Message)]
 #[non_exhaustive]
 pub struct TableSchema {
@@ -559,6 +885,23 @@ pub struct TableSchema {
 }
 
 /// `google.cloud.bigquery.storage.v1.TableFieldSchema` (table.proto).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::{FieldType, TableFieldSchema, TableSchema};
+/// use bqcodec::transport::table_schema_from_message;
+///
+/// let mut price = TableFieldSchema::default(); // mode 0 reads as NULLABLE
+/// price.name = "price".into();
+/// price.r#type = FieldType::Numeric as i32;
+/// (price.precision, price.scale) = (10, 2);
+/// let mut message = TableSchema::default();
+/// message.fields.push(price);
+/// let schema = table_schema_from_message(&message)?;
+/// assert_eq!((schema.fields[0].precision, schema.fields[0].scale), (Some(10), Some(2)));
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 #[derive(Clone, PartialEq, prost::Message)]
 #[non_exhaustive]
 pub struct TableFieldSchema {
@@ -599,6 +942,26 @@ pub struct TableFieldSchema {
 }
 
 /// `TableFieldSchema.FieldElementType` (table.proto).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::{FieldElementType, FieldType, TableFieldSchema, TableSchema};
+/// use bqcodec::transport::table_schema_from_message;
+///
+/// let mut element = FieldElementType::default();
+/// element.r#type = FieldType::Date as i32;
+/// let mut during = TableFieldSchema::default();
+/// during.name = "during".into();
+/// during.r#type = FieldType::Range as i32;
+/// during.range_element_type = Some(element);
+/// let mut message = TableSchema::default();
+/// message.fields.push(during);
+/// assert_eq!(table_schema_from_message(&message)?.fields[0].field_type.sql_name(), "RANGE<DATE>");
+/// message.fields[0].range_element_type = None; // a RANGE needs its element type
+/// assert!(table_schema_from_message(&message).is_err());
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 #[derive(Clone, PartialEq, prost::Message)]
 #[non_exhaustive]
 pub struct FieldElementType {

@@ -51,6 +51,22 @@ use crate::error::ValueError;
 
 /// What kind of failure, and so what to do about it (see the module docs
 /// for the table).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::{Code, StorageErrorCode};
+/// use bqcodec::transport::ErrorClass;
+///
+/// let class = ErrorClass::of_code(Code::Unavailable as i32, false);
+/// assert_eq!(class, ErrorClass::Transient);
+/// assert!(class.is_retryable() && !class.is_success());
+/// assert_eq!(class.to_string(), "transient error");
+/// assert_eq!(class.advice(), "retry the same request after a backoff");
+/// let exists = ErrorClass::of_storage_error(StorageErrorCode::OffsetAlreadyExists as i32);
+/// assert_eq!(exists, Some(ErrorClass::OffsetAlreadyExists));
+/// assert!(ErrorClass::OffsetAlreadyExists.is_success()); // a retried request had landed
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ErrorClass {
@@ -151,6 +167,18 @@ impl ErrorClass {
 
     /// The class of a `StorageErrorCode` value (`None` for UNSPECIFIED and
     /// values this crate does not know).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::transport::messages::StorageErrorCode;
+    /// use bqcodec::transport::ErrorClass;
+    ///
+    /// assert_eq!(ErrorClass::of_storage_error(StorageErrorCode::StreamFinalized as i32), Some(ErrorClass::StreamFinalized));
+    /// assert_eq!(ErrorClass::of_storage_error(StorageErrorCode::SchemaMismatchExtraFields as i32), Some(ErrorClass::SchemaMismatch));
+    /// assert_eq!(ErrorClass::of_storage_error(StorageErrorCode::Unspecified as i32), None);
+    /// assert_eq!(ErrorClass::of_storage_error(99), None);
+    /// ```
     pub fn of_storage_error(code: i32) -> Option<ErrorClass> {
         use StorageErrorCode as S;
         Some(match S::try_from(code).ok()? {
@@ -171,6 +199,20 @@ impl ErrorClass {
 
     /// The class of a canonical status code (`google.rpc.Code`); `has_row_errors`
     /// tells INVALID_ARGUMENT about bad rows from a malformed request.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::transport::messages::Code;
+    /// use bqcodec::transport::ErrorClass;
+    ///
+    /// // INVALID_ARGUMENT means bad rows when the response lists row errors, a bad request otherwise.
+    /// assert_eq!(ErrorClass::of_code(Code::InvalidArgument as i32, true), ErrorClass::InvalidRows);
+    /// assert_eq!(ErrorClass::of_code(Code::InvalidArgument as i32, false), ErrorClass::InvalidRequest);
+    /// assert_eq!(ErrorClass::of_code(Code::AlreadyExists as i32, false), ErrorClass::OffsetAlreadyExists);
+    /// assert_eq!(ErrorClass::of_code(Code::OutOfRange as i32, false), ErrorClass::OffsetOutOfRange);
+    /// assert_eq!(ErrorClass::of_code(77, false), ErrorClass::Unknown);
+    /// ```
     pub fn of_code(code: i32, has_row_errors: bool) -> ErrorClass {
         match Code::try_from(code) {
             Ok(Code::InvalidArgument) if has_row_errors => ErrorClass::InvalidRows,
@@ -220,6 +262,20 @@ impl fmt::Display for ErrorClass {
     code_name = code_name(*code),
     storage = storage_error.as_ref().map(|s| format!(", {}", storage_error_name(s.code))).unwrap_or_default(),
     advice = class.advice())]
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::{Code, Status};
+/// use bqcodec::transport::{AppendFailure, ErrorClass};
+///
+/// let failure = AppendFailure::from_status(&Status::new(Code::ResourceExhausted, "quota"), false);
+/// assert_eq!((failure.class, failure.code), (ErrorClass::ResourceExhausted, 8));
+/// assert!(failure.is_retryable() && failure.storage_error.is_none());
+/// assert_eq!(
+///     failure.to_string(),
+///     "resource exhausted: quota (status ResourceExhausted); retry after a longer backoff, or send less per second",
+/// );
+/// ```
 #[non_exhaustive]
 pub struct AppendFailure {
     /// The class (what to do).
@@ -250,6 +306,23 @@ impl AppendFailure {
     /// Classifies a status. `has_row_errors` is true when the response
     /// that carried it listed row errors. A `StorageError` detail that does
     /// not decode is ignored (the status code still classifies).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::transport::messages::{Code, Status, StorageError, StorageErrorCode, STORAGE_ERROR_TYPE_URL};
+    /// use bqcodec::transport::{AppendFailure, ErrorClass};
+    /// use prost::Message;
+    ///
+    /// let mut detail = StorageError::default();
+    /// detail.code = StorageErrorCode::StreamFinalized as i32;
+    /// let mut status = Status::new(Code::InvalidArgument, "stream is finalized");
+    /// status.details.push(prost_types::Any { type_url: STORAGE_ERROR_TYPE_URL.into(), value: detail.encode_to_vec() });
+    /// // The StorageError detail decides over the generic status code:
+    /// let failure = AppendFailure::from_status(&status, false);
+    /// assert_eq!(failure.class, ErrorClass::StreamFinalized);
+    /// assert!(failure.to_string().contains("(status InvalidArgument, StreamFinalized)"));
+    /// ```
     pub fn from_status(status: &Status, has_row_errors: bool) -> AppendFailure {
         let storage_error = status
             .details
@@ -277,6 +350,18 @@ impl AppendFailure {
     /// Classifies a `StorageError` on its own (as in
     /// `BatchCommitWriteStreamsResponse.stream_errors`); UNSPECIFIED and
     /// unknown codes are `Unknown`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::transport::messages::{StorageError, StorageErrorCode};
+    /// use bqcodec::transport::{AppendFailure, ErrorClass};
+    ///
+    /// let mut error = StorageError::default(); // e.g. from BatchCommitWriteStreamsResponse.stream_errors
+    /// error.code = StorageErrorCode::StreamNotFound as i32;
+    /// error.entity = "projects/p/datasets/d/tables/t/streams/s".into();
+    /// assert_eq!(AppendFailure::from_storage_error(&error).class, ErrorClass::NotFound);
+    /// ```
     pub fn from_storage_error(error: &StorageError) -> AppendFailure {
         AppendFailure {
             class: ErrorClass::of_storage_error(error.code).unwrap_or(ErrorClass::Unknown),
@@ -297,6 +382,25 @@ impl AppendFailure {
 }
 
 /// One row the service refused, on the caller's input row.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::{AppendRowsResponse, Code, RowError, RowErrorCode, Status};
+/// use bqcodec::transport::{read_append_response, AppendOptions, AppendPlanner, ErrorClass, WriteStreamName, WriterSchema};
+///
+/// let stream = WriteStreamName::default_stream("p", "d", "t")?;
+/// let mut planner = AppendPlanner::new(stream, WriterSchema::Proto(vec![0x0a, 0x01, b'R']), AppendOptions::new())?;
+/// let planned = planner.plan_rows([(5, &[0x08, 0x01][..]), (6, &[0x08, 0x02][..])]).requests.remove(0);
+/// let response = AppendRowsResponse::failure(
+///     Status::new(Code::InvalidArgument, "errors"),
+///     vec![RowError::new(1, RowErrorCode::FieldsError, "field n: bad")],
+/// );
+/// let rejected = &read_append_response(&planned, &response)?.rejected[0];
+/// assert_eq!((rejected.input_row, rejected.request_row, rejected.class), (6, 1, ErrorClass::InvalidRows));
+/// assert_eq!(rejected.to_string(), "row 6: FIELDS_ERROR: field n: bad (invalid rows)");
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("row {input_row}: {message} ({class})")]
 #[non_exhaustive]
@@ -313,6 +417,28 @@ pub struct RejectedRow {
 }
 
 /// What one AppendRows response means for its request.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::{AppendRowsResponse, Code, RowError, RowErrorCode, Status};
+/// use bqcodec::transport::{read_append_response, AppendOptions, AppendPlanner, WriteStreamName, WriterSchema};
+///
+/// let stream = WriteStreamName::parse("projects/p/datasets/d/tables/t/streams/s")?;
+/// let mut planner = AppendPlanner::new(stream, WriterSchema::Proto(vec![0x0a, 0x01, b'R']), AppendOptions::new())?;
+/// let rows = [(0, &[0x08, 0x01][..]), (1, &[0x08, 0x02][..]), (2, &[0x08, 0x03][..])];
+/// let planned = planner.plan_rows(rows).requests.remove(0);
+/// let ok = read_append_response(&planned, &AppendRowsResponse::success(Some(0)))?;
+/// assert!(ok.is_success() && ok.rows_to_resend(&planned).is_empty());
+/// let bad = AppendRowsResponse::failure(
+///     Status::new(Code::InvalidArgument, "errors"),
+///     vec![RowError::new(0, RowErrorCode::FieldsError, "bad")],
+/// );
+/// let outcome = read_append_response(&planned, &bad)?;
+/// assert!(!outcome.is_success());
+/// assert_eq!(outcome.rows_to_resend(&planned), [1, 2]); // none of the request was written
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AppendOutcome {
@@ -368,6 +494,26 @@ impl AppendOutcome {
 /// request). A response with neither `append_result` nor `error` is
 /// read as success with no offset (what proto3 gives for an empty
 /// `AppendResult`), unless it lists row errors.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::{AppendRowsResponse, Code, RowError, RowErrorCode, Status};
+/// use bqcodec::transport::{read_append_response, AppendOptions, AppendPlanner, ErrorClass, WriteStreamName, WriterSchema};
+///
+/// let stream = WriteStreamName::parse("projects/p/datasets/d/tables/t/streams/s")?;
+/// let mut planner = AppendPlanner::new(stream, WriterSchema::Proto(vec![0x0a, 0x01, b'R']), AppendOptions::new())?;
+/// let planned = planner.plan_rows([(0, &[0x08, 0x01][..])]).requests.remove(0);
+/// let landed = AppendRowsResponse::failure(Status::new(Code::AlreadyExists, "offset exists"), vec![]);
+/// let outcome = read_append_response(&planned, &landed)?;
+/// assert!(outcome.is_success()); // the rows were already in the stream
+/// assert!(matches!(&outcome.result, Err(f) if f.class == ErrorClass::OffsetAlreadyExists));
+/// // A row error pointing outside the request means the response is not for it:
+/// let wrong = AppendRowsResponse::failure(Status::new(Code::InvalidArgument, "x"),
+///     vec![RowError::new(5, RowErrorCode::FieldsError, "bad")]);
+/// assert!(read_append_response(&planned, &wrong).is_err());
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 pub fn read_append_response(
     planned: &PlannedAppend,
     response: &AppendRowsResponse,
@@ -431,6 +577,23 @@ pub fn read_append_response(
 /// Decodes an encoded `AppendRowsResponse` and reads it for `planned`
 /// ([`read_append_response`]). Rejects bytes that are not a valid
 /// message.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::AppendRowsResponse;
+/// use bqcodec::transport::{decode_append_response, AppendOptions, AppendPlanner, WriteStreamName, WriterSchema};
+/// use prost::Message;
+///
+/// let stream = WriteStreamName::parse("projects/p/datasets/d/tables/t/streams/s")?;
+/// let mut planner = AppendPlanner::new(stream, WriterSchema::Proto(vec![0x0a, 0x01, b'R']), AppendOptions::new())?;
+/// let planned = planner.plan_rows([(0, &[0x08, 0x01][..])]).requests.remove(0);
+/// let bytes = AppendRowsResponse::success(Some(0)).encode_to_vec();
+/// assert_eq!(bytes, [0x0a, 0x02, 0x0a, 0x00]); // append_result { offset: Int64Value{} } (0 is the default)
+/// assert_eq!(decode_append_response(&planned, &bytes)?.result, Ok(Some(0)));
+/// assert!(decode_append_response(&planned, &[0x0a, 0x05]).is_err()); // truncated
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 pub fn decode_append_response(
     planned: &PlannedAppend,
     bytes: &[u8],

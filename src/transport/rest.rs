@@ -43,9 +43,33 @@ use crate::insert_all::{InsertAllOptions, InsertAllRequest, InsertAllRows, Reque
 use crate::schema::TableSchema;
 
 /// Google's BigQuery REST endpoint.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::rest::{RestClient, DEFAULT_ENDPOINT};
+///
+/// assert_eq!(RestClient::new(DEFAULT_ENDPOINT)?.endpoint(), "https://bigquery.googleapis.com");
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 pub const DEFAULT_ENDPOINT: &str = "https://bigquery.googleapis.com";
 
 /// A failed REST call.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::rest::{RestClient, RestError, TableRef};
+/// use bqcodec::transport::ErrorClass;
+///
+/// // Nothing listens on port 9 of loopback: no answer is a Connection error, transient.
+/// let client = RestClient::new("http://127.0.0.1:9")?
+///     .with_retry(bqcodec::transport::rest::RetryPolicy::new().with_max_attempts(1));
+/// let err = client.list_rows(&TableRef::parse("p.d.t")?, Some(1), None).unwrap_err();
+/// assert!(matches!(err, RestError::Connection { .. }));
+/// assert_eq!(err.class(), ErrorClass::Transient);
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RestError {
@@ -89,6 +113,22 @@ impl RestError {
 }
 
 /// How often and how long to retry retryable failures.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::rest::{RestClient, RetryPolicy};
+/// use std::time::Duration;
+///
+/// let retry = RetryPolicy::new();
+/// assert_eq!((retry.max_attempts, retry.initial_backoff, retry.max_backoff),
+///     (5, Duration::from_millis(250), Duration::from_secs(20)));
+/// let quick = RetryPolicy::new().with_max_attempts(0).with_backoff(Duration::from_millis(10), Duration::from_secs(1));
+/// assert_eq!(quick.max_attempts, 1); // one send, no retry
+/// let client = RestClient::new("http://127.0.0.1:9050")?.with_retry(quick);
+/// # let _ = client;
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RetryPolicy {
@@ -157,6 +197,19 @@ impl RetryPolicy {
 
 /// A table: project, dataset, table (the table may carry a `$` partition
 /// decorator).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::rest::TableRef;
+///
+/// let t = TableRef::parse("example.com:proj.sales.orders$20240101")?;
+/// assert_eq!((t.project.as_str(), t.dataset.as_str(), t.table.as_str()),
+///     ("example.com:proj", "sales", "orders$20240101"));
+/// assert!(TableRef::parse("sales.orders").is_err());
+/// assert!(TableRef::parse("p..t").is_err());
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TableRef {
     /// The project ID (may be `domain:project`).
@@ -187,6 +240,22 @@ impl TableRef {
 }
 
 /// What [`RestClient::insert_all_rows`] did.
+///
+/// # Examples
+///
+/// ```no_run
+/// use bqcodec::insert_all::{InsertAllOptions, InsertAllWriter, InsertIds};
+/// use bqcodec::transport::rest::{RestClient, TableRef};
+/// use bqcodec::{plan::WalkOptions, TableSchema};
+///
+/// let schema = TableSchema::from_json(r#"[{"name": "n", "type": "INT64"}]"#)?;
+/// let writer = InsertAllWriter::new(&schema, WalkOptions::new(), InsertIds::None, InsertAllOptions::new())?;
+/// let (rows, _) = writer.encode_rows_ndjson(b"{\"n\": 1}\n{\"n\": 2}\n", 0);
+/// let client = RestClient::new("http://127.0.0.1:9050")?; // an emulator
+/// let report = client.insert_all_rows(&TableRef::parse("p.d.t")?, &rows, writer.options());
+/// println!("{} rows, {} requests, {} bytes, {} rejected", report.rows, report.requests, report.bytes, report.rejected.len());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct InsertAllReport {
@@ -201,6 +270,23 @@ pub struct InsertAllReport {
 }
 
 /// One page of `tabledata.list`.
+///
+/// # Examples
+///
+/// ```no_run
+/// use bqcodec::transport::rest::{RestClient, TableRef};
+///
+/// let client = RestClient::new("http://127.0.0.1:9050")?;
+/// let table = TableRef::parse("p.d.t")?;
+/// let mut token = None;
+/// loop {
+///     let page = client.list_rows(&table, Some(1000), token.as_deref())?;
+///     for row in &page.rows { println!("{row}"); } // {"f": [{"v": …}, …]}
+///     token = page.page_token;
+///     if token.is_none() { break; }
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TableDataPage {
@@ -214,6 +300,20 @@ pub struct TableDataPage {
 
 /// The REST client: an endpoint, a [`TokenSource`], a [`RetryPolicy`], one
 /// connection pool.
+///
+/// # Examples
+///
+/// ```no_run
+/// use bqcodec::transport::auth::EnvToken;
+/// use bqcodec::transport::rest::{RestClient, TableRef, DEFAULT_ENDPOINT};
+/// use bqcodec::TableSchema;
+///
+/// let client = RestClient::new(DEFAULT_ENDPOINT)?.with_auth(EnvToken::new("BQ_TOKEN"));
+/// let schema = TableSchema::from_json(r#"[{"name": "id", "type": "INT64", "mode": "REQUIRED"}]"#)?;
+/// client.create_dataset("my-project", "sales")?;
+/// client.create_table(&TableRef::parse("my-project.sales.orders")?, &schema)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct RestClient {
     agent: ureq::Agent,
     endpoint: String,
@@ -235,6 +335,17 @@ impl RestClient {
     /// but an optional trailing `/`), no token, the default retry policy,
     /// a 60 s timeout per call. Rejects any other scheme and an endpoint
     /// with a path, query or spaces.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::transport::rest::RestClient;
+    ///
+    /// assert_eq!(RestClient::new("http://localhost:9050/")?.endpoint(), "http://localhost:9050");
+    /// assert!(RestClient::new("ftp://example.com").is_err());
+    /// assert!(RestClient::new("https://bigquery.googleapis.com/bigquery/v2").is_err()); // no path
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn new(endpoint: &str) -> Result<RestClient, ValueError> {
         let e = endpoint.strip_suffix('/').unwrap_or(endpoint);
         let rest = e
@@ -415,6 +526,20 @@ impl RestClient {
     /// [`crate::bigtable::ContinuousJob::to_json`]); gives the job
     /// resource. A retry after a lost answer may meet the job it created:
     /// a 409 then (same job ID), reported as is.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use bqcodec::bigtable::{ContinuousJob, JobId};
+    /// use bqcodec::transport::auth::EnvToken;
+    /// use bqcodec::transport::rest::{RestClient, DEFAULT_ENDPOINT};
+    ///
+    /// let job = ContinuousJob::new("my-project", JobId::with_prefix("bt_export_", [7; 16])?, "EXPORT DATA …")?;
+    /// let client = RestClient::new(DEFAULT_ENDPOINT)?.with_auth(EnvToken::new("BQ_TOKEN"));
+    /// let resource = client.insert_job("my-project", &job.to_json())?;
+    /// println!("{}", resource["status"]["state"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn insert_job(&self, project: &str, body: &str) -> Result<serde_json::Value, RestError> {
         let url = self.url(&["projects", project, "jobs"], "");
         self.post_json(&url, body)
@@ -477,6 +602,25 @@ impl RestClient {
     /// retryable failures); gives the rows the service rejected, on input
     /// rows. An error: the call failed (after retries), or the answer is
     /// not an insertAll response.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use bqcodec::insert_all::{InsertAllOptions, InsertAllWriter, InsertIds};
+    /// use bqcodec::transport::rest::{RestClient, TableRef};
+    /// use bqcodec::{plan::WalkOptions, TableSchema};
+    ///
+    /// let schema = TableSchema::from_json(r#"[{"name": "n", "type": "INT64"}]"#)?;
+    /// let writer = InsertAllWriter::new(&schema, WalkOptions::new(), InsertIds::ContentHash, InsertAllOptions::new())?;
+    /// let (bodies, _) = writer.encode_ndjson(b"{\"n\": 1}\n", 0);
+    /// let client = RestClient::new("http://127.0.0.1:9050")?;
+    /// for body in &bodies {
+    ///     for row in client.insert_all(&TableRef::parse("p.d.t")?, body)? {
+    ///         eprintln!("{row}"); // "row 0: invalid — n: … (invalid rows)"
+    ///     }
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn insert_all(
         &self,
         table: &TableRef,

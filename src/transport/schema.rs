@@ -58,6 +58,25 @@ const MAX_DEPTH: usize = 15;
 /// levels, and everything [`TableSchema::validate`] rejects (names,
 /// duplicate names, parameters on the wrong type, precision and scale
 /// ranges, RECORD without sub-fields, …).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::{FieldMode, FieldType, TableFieldSchema, TableSchema};
+/// use bqcodec::transport::table_schema_from_message;
+///
+/// let mut id = TableFieldSchema::default();
+/// id.name = "id".into();
+/// id.r#type = FieldType::Int64 as i32;
+/// id.mode = FieldMode::Required as i32;
+/// let mut message = TableSchema::default(); // e.g. AppendRowsResponse.updated_schema
+/// message.fields.push(id);
+/// let schema = table_schema_from_message(&message)?;
+/// assert_eq!(schema.to_field_array_json(), serde_json::json!([{"name": "id", "type": "INTEGER", "mode": "REQUIRED"}]));
+/// message.fields[0].r#type = FieldType::Unspecified as i32;
+/// assert!(table_schema_from_message(&message).is_err());
+/// # Ok::<(), bqcodec::SchemaError>(())
+/// ```
 pub fn table_schema_from_message(
     message: &messages::TableSchema,
 ) -> Result<TableSchema, SchemaError> {

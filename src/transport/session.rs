@@ -54,6 +54,28 @@ use super::response::{AppendFailure, ErrorClass, RejectedRow, read_append_respon
 
 /// What to do with the other rows of a request whose response lists row
 /// errors (BigQuery then writes none of the request's rows).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::{AppendRowsResponse, Code, RowError, RowErrorCode, Status};
+/// use bqcodec::transport::{AppendOptions, AppendPlanner, AppendSession, ErrorClass, RowErrorPolicy, WriteStreamName, WriterSchema};
+///
+/// let stream = WriteStreamName::default_stream("p", "d", "t")?;
+/// let mut planner = AppendPlanner::new(stream, WriterSchema::Proto(vec![0x0a, 0x01, b'R']), AppendOptions::new())?;
+/// let plan = planner.plan_rows([(0, &[0x08, 0x01][..]), (1, &[0x08, 0x02][..])]);
+/// let mut session = AppendSession::new(&plan.requests, RowErrorPolicy::RejectRequest, 3);
+/// session.next_request(16, usize::MAX);
+/// session.on_response(&AppendRowsResponse::failure(
+///     Status::new(Code::InvalidArgument, "errors"),
+///     vec![RowError::new(0, RowErrorCode::FieldsError, "bad")],
+/// ));
+/// let report = session.finish();
+/// let classes: Vec<_> = report.rejected.iter().map(|r| (r.input_row, r.class)).collect();
+/// assert_eq!(classes, [(0, ErrorClass::InvalidRows), (1, ErrorClass::Aborted)]); // nothing resent
+/// assert_eq!(RowErrorPolicy::default(), RowErrorPolicy::ResendOthers);
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum RowErrorPolicy {
@@ -68,6 +90,26 @@ pub enum RowErrorPolicy {
 }
 
 /// What an append did.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::AppendRowsResponse;
+/// use bqcodec::transport::{AppendOptions, AppendPlanner, AppendSession, RowErrorPolicy, WriteStreamName, WriterSchema};
+///
+/// let stream = WriteStreamName::parse("projects/p/datasets/d/tables/t/streams/s")?;
+/// let mut planner = AppendPlanner::new(stream, WriterSchema::Proto(vec![0x0a, 0x01, b'R']), AppendOptions::new())?;
+/// let plan = planner.plan_rows([(0, &[0x08, 0x01][..]), (1, &[0x08, 0x02][..])]);
+/// let mut session = AppendSession::new(&plan.requests, RowErrorPolicy::ResendOthers, 3);
+/// let request = session.next_request(16, usize::MAX).ok_or("nothing to send")?;
+/// session.sent(1, prost::Message::encoded_len(&request));
+/// session.on_response(&AppendRowsResponse::success(Some(0)));
+/// let report = session.finish();
+/// assert_eq!((report.rows, report.appended, report.requests), (2, 2, 1));
+/// assert_eq!((report.next_offset, report.stopped_by.is_none()), (Some(2), true));
+/// assert!(report.rejected.is_empty() && report.updated_schema.is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AppendReport {
@@ -105,6 +147,24 @@ pub struct AppendReport {
 }
 
 /// What the client does after a response or a lost connection.
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::messages::{AppendRowsResponse, Code, Status};
+/// use bqcodec::transport::{AppendOptions, AppendPlanner, AppendSession, ErrorClass, RowErrorPolicy, SessionStep, WriteStreamName, WriterSchema};
+///
+/// let stream = WriteStreamName::default_stream("p", "d", "t")?;
+/// let mut planner = AppendPlanner::new(stream, WriterSchema::Proto(vec![0x0a, 0x01, b'R']), AppendOptions::new())?;
+/// let plan = planner.plan_rows([(0, &[0x08, 0x01][..])]);
+/// let mut session = AppendSession::new(&plan.requests, RowErrorPolicy::ResendOthers, 3);
+/// session.next_request(16, usize::MAX);
+/// let busy = AppendRowsResponse::failure(Status::new(Code::Unavailable, "try again"), vec![]);
+/// assert!(matches!(session.on_response(&busy), SessionStep::Backoff { class: ErrorClass::Transient, attempt: 1, .. }));
+/// assert!(session.next_request(16, usize::MAX).is_some()); // the same request again
+/// assert_eq!(session.on_response(&AppendRowsResponse::success(None)), SessionStep::Continue);
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SessionStep {
@@ -146,6 +206,8 @@ struct Item<'a> {
 /// [`on_connection_lost`](Self::on_connection_lost) — and do what the
 /// returned [`SessionStep`] says, until [`is_done`](Self::is_done); then
 /// [`finish`](Self::finish).
+///
+/// # Examples
 ///
 /// ```
 /// use bqcodec::transport::messages::{AppendRowsResponse, RowError, RowErrorCode, Status, Code};
@@ -225,6 +287,23 @@ impl<'a> AppendSession<'a> {
     /// A session over `plan` (from one planner, all for one stream).
     /// `max_attempts` is the sends per request for retryable failures (0 is
     /// taken as 1).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::transport::{AppendOptions, AppendPlanner, AppendSession, RowErrorPolicy, WriteStreamName, WriterSchema};
+    ///
+    /// let stream = WriteStreamName::parse("projects/p/datasets/d/tables/t/streams/s1")?;
+    /// let options = AppendOptions::new().with_limit(70).with_margin(0);
+    /// let mut planner = AppendPlanner::new(stream, WriterSchema::Proto(vec![0x0a, 0x01, b'R']), options)?;
+    /// let rows: Vec<(usize, Vec<u8>)> = (0..10).map(|i| (i, vec![0x08, i as u8])).collect();
+    /// let plan = planner.plan_rows(rows.iter().map(|(i, r)| (*i, r.as_slice())));
+    /// let mut session = AppendSession::new(&plan.requests, RowErrorPolicy::default(), 0); // 0 attempts: one send
+    /// assert!(!session.is_done());
+    /// while session.next_request(2, usize::MAX).is_some() {} // a window of two requests
+    /// assert_eq!(session.in_flight(), 2);
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn new(plan: &'a [PlannedAppend], policy: RowErrorPolicy, max_attempts: u32) -> Self {
         AppendSession {
             plan,
@@ -288,6 +367,24 @@ impl<'a> AppendSession<'a> {
     /// `max_requests` unanswered and their bytes plus this one's at most
     /// `max_bytes` (one request is always allowed). The first request of a
     /// connection carries the writer schema.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::transport::messages::Rows;
+    /// use bqcodec::transport::{AppendOptions, AppendPlanner, AppendSession, RowErrorPolicy, WriteStreamName, WriterSchema};
+    ///
+    /// let stream = WriteStreamName::parse("projects/p/datasets/d/tables/t/streams/s1")?;
+    /// let options = AppendOptions::new().with_limit(70).with_margin(0);
+    /// let mut planner = AppendPlanner::new(stream, WriterSchema::Proto(vec![0x0a, 0x01, b'R']), options)?;
+    /// let rows: Vec<(usize, Vec<u8>)> = (0..10).map(|i| (i, vec![0x08, i as u8])).collect();
+    /// let plan = planner.plan_rows(rows.iter().map(|(i, r)| (*i, r.as_slice())));
+    /// let mut session = AppendSession::new(&plan.requests, RowErrorPolicy::default(), 3);
+    /// let first = session.next_request(16, 1).ok_or("none")?; // one request is always allowed
+    /// assert!(matches!(&first.rows, Some(Rows::ProtoRows(p)) if p.writer_schema.is_some()));
+    /// assert!(session.next_request(16, 1).is_none()); // the byte window is full
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn next_request(
         &mut self,
         max_requests: usize,
@@ -333,6 +430,26 @@ impl<'a> AppendSession<'a> {
     /// The connection broke (a status on the stream, a timeout, the server
     /// closed it, the connect failed): every unanswered request is sent
     /// again on a new connection; the oldest one's attempts count.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::transport::messages::{AppendRowsResponse, Code, Status};
+    /// use bqcodec::transport::{AppendFailure, AppendOptions, AppendPlanner, AppendSession, RowErrorPolicy, SessionStep, WriteStreamName, WriterSchema};
+    ///
+    /// let stream = WriteStreamName::parse("projects/p/datasets/d/tables/t/streams/s")?;
+    /// let mut planner = AppendPlanner::new(stream, WriterSchema::Proto(vec![0x0a, 0x01, b'R']), AppendOptions::new())?;
+    /// let plan = planner.plan_rows([(0, &[0x08, 0x01][..])]);
+    /// let mut session = AppendSession::new(&plan.requests, RowErrorPolicy::default(), 3);
+    /// session.next_request(16, usize::MAX);
+    /// let cut = AppendFailure::from_status(&Status::new(Code::Unavailable, "connection reset"), false);
+    /// assert!(matches!(session.on_connection_lost(cut), SessionStep::Backoff { reconnect: true, .. }));
+    /// session.next_request(16, usize::MAX); // resent on the new connection; it had landed after all:
+    /// let landed = AppendRowsResponse::failure(Status::new(Code::AlreadyExists, "exists"), vec![]);
+    /// session.on_response(&landed);
+    /// assert_eq!(session.finish().appended, 1);
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn on_connection_lost(&mut self, failure: AppendFailure) -> SessionStep {
         self.requeue();
         let Some(front) = self.todo.front() else {
@@ -503,6 +620,25 @@ impl<'a> AppendSession<'a> {
     }
 
     /// The report, rejected rows in input order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::transport::messages::{AppendRowsResponse, Code, Status};
+    /// use bqcodec::transport::{AppendOptions, AppendPlanner, AppendSession, ErrorClass, RowErrorPolicy, WriteStreamName, WriterSchema};
+    ///
+    /// let stream = WriteStreamName::parse("projects/p/datasets/d/tables/t/streams/s")?;
+    /// let mut planner = AppendPlanner::new(stream, WriterSchema::Proto(vec![0x0a, 0x01, b'R']), AppendOptions::new())?;
+    /// let plan = planner.plan_rows([(0, &[0x08, 0x01][..]), (1, &[0x08, 0x02][..])]);
+    /// let mut session = AppendSession::new(&plan.requests, RowErrorPolicy::default(), 3);
+    /// session.next_request(16, usize::MAX);
+    /// session.on_response(&AppendRowsResponse::failure(Status::new(Code::NotFound, "no table"), vec![]));
+    /// assert!(session.is_done()); // not retryable: the append on a stream with offsets stops
+    /// let report = session.finish();
+    /// assert_eq!(report.stopped_by.map(|f| f.class), Some(ErrorClass::NotFound));
+    /// assert_eq!(report.rejected.iter().map(|r| r.input_row).collect::<Vec<_>>(), [0, 1]);
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn finish(mut self) -> AppendReport {
         self.report.rejected.sort_by_key(|r| r.input_row);
         if self.offsets && !self.stopped {

@@ -6,6 +6,17 @@ use std::fmt;
 use crate::error::ValueError;
 
 /// The name of the `_default` stream's id (storage.proto, `AppendRowsRequest.write_stream`).
+///
+/// # Examples
+///
+/// ```
+/// use bqcodec::transport::{WriteStreamName, DEFAULT_STREAM_ID};
+///
+/// let stream = WriteStreamName::default_stream("p", "d", "t")?;
+/// assert_eq!(stream.stream_id(), DEFAULT_STREAM_ID);
+/// assert_eq!(stream.to_string(), "projects/p/datasets/d/tables/t/streams/_default");
+/// # Ok::<(), bqcodec::ValueError>(())
+/// ```
 pub const DEFAULT_STREAM_ID: &str = "_default";
 
 const EXPECTED: &str = "a table (\"projects/P/datasets/D/tables/T\") or a write stream \
@@ -19,6 +30,8 @@ const EXPECTED: &str = "a table (\"projects/P/datasets/D/tables/T\") or a write 
 /// with whitespace or control characters. Project, dataset and table ids
 /// are not checked further: the service's own rules for them change, and
 /// a wrong id fails with NOT_FOUND.
+///
+/// # Examples
 ///
 /// ```
 /// use bqcodec::transport::WriteStreamName;
@@ -38,6 +51,19 @@ pub struct WriteStreamName {
 
 impl WriteStreamName {
     /// Parses a table or stream name (see the type's docs).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::transport::WriteStreamName;
+    ///
+    /// let s = WriteStreamName::parse("projects/p/datasets/d/tables/t/streams/_default")?;
+    /// assert!(s.is_default());
+    /// assert!(WriteStreamName::parse("projects/p/datasets/d").is_err()); // no table
+    /// assert!(WriteStreamName::parse("projects/p/datasets//tables/t").is_err()); // empty segment
+    /// assert!(WriteStreamName::parse("projects/p/datasets/d/tables/my table").is_err());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn parse(text: &str) -> Result<Self, ValueError> {
         let parts: Vec<&str> = text.split('/').collect();
         let ok_segment =
@@ -65,6 +91,17 @@ impl WriteStreamName {
     }
 
     /// The `_default` stream of `projects/{project}/datasets/{dataset}/tables/{table}`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::transport::WriteStreamName;
+    ///
+    /// let s = WriteStreamName::default_stream("my-project", "sales", "orders")?;
+    /// assert_eq!(s.table(), "projects/my-project/datasets/sales/tables/orders");
+    /// assert!(WriteStreamName::default_stream("my project", "sales", "orders").is_err());
+    /// # Ok::<(), bqcodec::ValueError>(())
+    /// ```
     pub fn default_stream(project: &str, dataset: &str, table: &str) -> Result<Self, ValueError> {
         WriteStreamName::parse(&format!(
             "projects/{project}/datasets/{dataset}/tables/{table}"
