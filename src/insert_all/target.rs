@@ -290,8 +290,8 @@ pub struct InsertAllTarget {
 impl InsertAllTarget {
     /// A target table. Rejects an empty part, more than 1,024 characters, and
     /// characters that would break the request path (control characters,
-    /// `/`, `$`); a project may also not contain `.`, a dataset only
-    /// letters, digits and `_`.
+    /// `/`, `$`); a project may contain `.` only in a domain prefix
+    /// (`example.com:proj`), a dataset only letters, digits and `_`.
     ///
     /// # Examples
     ///
@@ -301,13 +301,21 @@ impl InsertAllTarget {
     /// assert!(InsertAllTarget::new("proj", "sales", "orders").is_ok());
     /// assert!(InsertAllTarget::new("proj", "sales-eu", "orders").is_err()); // dataset: letters, digits, _
     /// assert!(InsertAllTarget::new("example.com:proj", "sales", "orders").is_ok()); // domain-scoped
+    /// assert!(InsertAllTarget::new("a.b", "sales", "orders").is_err()); // `a.b.sales.orders` is ambiguous
     /// assert!(InsertAllTarget::new("proj", "sales", "orders$20240101").is_err()); // use with_partition
     /// assert!(InsertAllTarget::new("proj", "sales", "").is_err());
     /// ```
     pub fn new(project: &str, dataset: &str, table: &str) -> Result<Self, ValueError> {
-        check_part("a project ID", project, |c| {
+        const PROJECT: &str = "a project ID (letters, digits and -; '.' only in a domain prefix, as in example.com:proj)";
+        check_part(PROJECT, project, |c| {
             c.is_ascii_alphanumeric() || matches!(c, '-' | ':' | '.')
         })?;
+        // `a.b` would make `a.b.sales.orders` ambiguous; a domain-scoped
+        // project keeps its dots before the last ':'.
+        let (domain, name) = project.rsplit_once(':').unwrap_or(("", project));
+        if name.is_empty() || name.contains('.') || domain.contains(':') {
+            return Err(ValueError::invalid(PROJECT, project));
+        }
         check_part("a dataset ID of letters, digits and _", dataset, |c| {
             c.is_ascii_alphanumeric() || c == '_'
         })?;

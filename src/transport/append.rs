@@ -535,6 +535,24 @@ pub struct ArrowRows {
     pub input_rows: Vec<usize>,
 }
 
+impl ArrowRows {
+    /// A serialized batch and the input index of each of its rows.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bqcodec::transport::ArrowRows;
+    /// let rows = ArrowRows::new(vec![0xFF, 0xFF, 0xFF, 0xFF], vec![7, 8]);
+    /// assert_eq!(rows.input_rows, [7, 8]);
+    /// ```
+    pub fn new(serialized_record_batch: Vec<u8>, input_rows: Vec<usize>) -> Self {
+        ArrowRows {
+            serialized_record_batch,
+            input_rows,
+        }
+    }
+}
+
 /// A batch the planner could not fit and cannot split (serialized Arrow
 /// bytes with more than one row).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
