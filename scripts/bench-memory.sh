@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Peak memory (max RSS) of `bqcodec encode` on bench10 NDJSON of two sizes, for
 # each output format, with and without --skip-invalid (without it the CLI writes
-# nothing unless every row is good, so it may hold the output until the end).
+# nothing unless every row is good: rows stream into a staged temporary file,
+# moved or copied to the output at the end, so memory stays bounded too).
 #
 #   scripts/bench-memory.sh [SIZE_MB]    # default 1024; also measures SIZE_MB/4
 #
