@@ -43,15 +43,13 @@
 //!   walk; only [`parse_value_json`], the reader of insertAll bodies, reads
 //!   it as epoch seconds, the insertAll convention.
 
-use std::borrow::Cow;
-
 use serde_json::Value;
 
 use crate::error::ValueError;
 use crate::schema::RangeElementType;
 use crate::value::range::{Range, RangeValue};
 use crate::value::timestamp::{Timestamp, TimestampPicos};
-use crate::value::{Codec, Input, Policy, Scalar, write_json_string};
+use crate::value::{Codec, Input, Policy, Scalar};
 
 /// Appends the insertAll JSON text of a canonical scalar (see the module
 /// table). Never fails: every scalar has a form.
@@ -69,9 +67,9 @@ use crate::value::{Codec, Input, Policy, Scalar, write_json_string};
 /// ```
 pub fn write_value_json(value: &Scalar<'_>, out: &mut String) {
     match value {
-        Scalar::DateTime(dt) => write_json_string(&datetime_text(&dt.to_string()), out),
-        Scalar::Timestamp(t) => write_json_string(&timestamp_text(&t.to_string()), out),
-        Scalar::TimestampPicos(t) => write_json_string(&timestamp_text(&t.to_string()), out),
+        Scalar::DateTime(dt) => push_spaced(&dt.to_string(), out),
+        Scalar::Timestamp(t) => push_spaced(&t.to_string(), out),
+        Scalar::TimestampPicos(t) => push_spaced(&t.to_string(), out),
         Scalar::Range(r) => write_range(r, out),
         // BOOL, INT64 (a string), FLOAT64, STRING, JSON (a string), and the
         // canonical text of every other type: the row form is the insertAll
@@ -111,19 +109,22 @@ pub fn value_json(value: &Scalar<'_>) -> Value {
     serde_json::from_str(&text).unwrap_or(Value::String(text))
 }
 
-/// Canonical DATETIME "YYYY-MM-DDTHH:MM:SS[.ffffff]" → "YYYY-MM-DD HH:MM:SS[.ffffff]".
-fn datetime_text(canonical: &str) -> Cow<'_, str> {
-    if canonical.contains('T') {
-        Cow::Owned(canonical.replacen('T', " ", 1))
-    } else {
-        Cow::Borrowed(canonical)
-    }
-}
-
-/// Canonical TIMESTAMP "YYYY-MM-DDTHH:MM:SS[.f]Z" → "YYYY-MM-DD HH:MM:SS[.f]" (UTC).
-fn timestamp_text(canonical: &str) -> String {
+/// Canonical DATETIME `"YYYY-MM-DDTHH:MM:SS[.f]"` or TIMESTAMP
+/// `"…Z"` (UTC) → the JSON string `"YYYY-MM-DD HH:MM:SS[.f]"`: the `T` a
+/// space, no zone. Canonical text is digits and separators, so nothing needs
+/// escaping.
+fn push_spaced(canonical: &str, out: &mut String) {
     let c = canonical.strip_suffix('Z').unwrap_or(canonical);
-    c.replacen('T', " ", 1)
+    out.push('"');
+    match c.split_once('T') {
+        Some((date, time)) => {
+            out.push_str(date);
+            out.push(' ');
+            out.push_str(time);
+        }
+        None => out.push_str(c),
+    }
+    out.push('"');
 }
 
 fn write_range(r: &RangeValue, out: &mut String) {

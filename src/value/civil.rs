@@ -587,11 +587,64 @@ impl Date {
     }
 }
 
+/// Writes `v` into `out` as exactly `out.len()` decimal digits, zero-padded
+/// (higher digits of a larger `v` are dropped; callers pass values in range).
+/// By hand because `write!("{:02}")` costs a formatter per field, and dates
+/// and times are written for every row of a decode or an insertAll body.
+pub(crate) fn put_digits(out: &mut [u8], mut v: u32) {
+    for c in out.iter_mut().rev() {
+        *c = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+}
+
+/// `"YYYY-MM-DD"` of a date in the DATE range (years 1 to 9999).
+pub(crate) fn date_ascii(date: Date) -> [u8; 10] {
+    let (y, m, d) = date.ymd();
+    let mut b = *b"0000-00-00";
+    if let Some(p) = b.get_mut(0..4) {
+        put_digits(p, u32::try_from(y).unwrap_or(0));
+    }
+    if let Some(p) = b.get_mut(5..7) {
+        put_digits(p, m);
+    }
+    if let Some(p) = b.get_mut(8..10) {
+        put_digits(p, d);
+    }
+    b
+}
+
+/// `"HH:MM:SS"`, then `".ffffff"` when `micro` is not zero: the bytes and
+/// how many of them are used.
+pub(crate) fn time_ascii(hour: u32, minute: u32, second: u32, micro: u32) -> ([u8; 15], usize) {
+    let mut b = *b"00:00:00.000000";
+    if let Some(p) = b.get_mut(0..2) {
+        put_digits(p, hour);
+    }
+    if let Some(p) = b.get_mut(3..5) {
+        put_digits(p, minute);
+    }
+    if let Some(p) = b.get_mut(6..8) {
+        put_digits(p, second);
+    }
+    if micro == 0 {
+        return (b, 8);
+    }
+    if let Some(p) = b.get_mut(9..15) {
+        put_digits(p, micro);
+    }
+    (b, 15)
+}
+
+/// The text of ASCII digits and separators (always UTF-8).
+pub(crate) fn ascii_str(b: &[u8]) -> &str {
+    std::str::from_utf8(b).unwrap_or_default()
+}
+
 impl fmt::Display for Date {
     /// "YYYY-MM-DD".
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (y, m, d) = self.ymd();
-        write!(f, "{y:04}-{m:02}-{d:02}")
+        f.write_str(ascii_str(&date_ascii(*self)))
     }
 }
 
@@ -922,11 +975,9 @@ impl Time {
 impl fmt::Display for Time {
     /// "HH:MM:SS" plus ".ffffff" when the microseconds are not zero.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:02}:{:02}:{:02}", self.hour, self.minute, self.second)?;
-        if self.micro != 0 {
-            write!(f, ".{:06}", self.micro)?;
-        }
-        Ok(())
+        let (h, m, s, micro) = self.hms_micro();
+        let (b, n) = time_ascii(h, m, s, micro);
+        f.write_str(ascii_str(b.get(..n).unwrap_or_default()))
     }
 }
 
@@ -1195,7 +1246,9 @@ impl DateTime {
 impl fmt::Display for DateTime {
     /// "YYYY-MM-DDTHH:MM:SS" plus ".ffffff" when the microseconds are not zero.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}T{}", self.date, self.time)
+        f.write_str(ascii_str(&date_ascii(self.date)))?;
+        f.write_str("T")?;
+        fmt::Display::fmt(&self.time, f)
     }
 }
 

@@ -48,6 +48,7 @@
 //! must be a plain integer. A digit *string* is not a number here.
 
 use super::Input;
+use super::civil;
 use super::civil::{
     Cursor, Date, IntegerError, MICRO_PRECISION, MICROS_PER_DAY, PICOS_PER_MICRO, PICOS_PER_SECOND,
     Reject, SECONDS_PER_DAY, Time, TimeOfDay, json_integer, parse_datetime_prefix,
@@ -250,10 +251,18 @@ fn split_picos(picos: i128) -> (Date, Time, u64) {
 fn write_instant(f: &mut fmt::Formatter<'_>, picos: i128, digits: usize) -> fmt::Result {
     let (date, time, sub) = split_picos(picos);
     let (h, m, s, _) = time.hms_micro();
-    write!(f, "{date}T{h:02}:{m:02}:{s:02}")?;
+    f.write_str(civil::ascii_str(&civil::date_ascii(date)))?;
+    f.write_str("T")?;
+    let (hms, _) = civil::time_ascii(h, m, s, 0);
+    f.write_str(civil::ascii_str(hms.get(..8).unwrap_or_default()))?;
     if sub != 0 {
         if digits == 6 {
-            write!(f, ".{:06}", sub / PICOS_PER_MICRO)?;
+            let micro = u32::try_from(sub / PICOS_PER_MICRO).unwrap_or(0);
+            let mut b = *b".000000";
+            if let Some(p) = b.get_mut(1..) {
+                civil::put_digits(p, micro);
+            }
+            f.write_str(civil::ascii_str(&b))?;
         } else {
             write!(f, ".{sub:012}")?;
         }
