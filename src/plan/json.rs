@@ -299,6 +299,33 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// [`Scanner::eat_key`] with the key as masked little-endian words: one
+    /// load and compare when 16 bytes remain. `Some(true)` when the key and
+    /// the `:` right after it were consumed, `Some(false)` for the key
+    /// alone, `None` when the next key is another.
+    #[inline]
+    pub(crate) fn eat_key_word(&mut self, name: &[u8], kw: &super::KeyWord) -> Option<bool> {
+        self.skip_ws();
+        let start = self.pos;
+        if kw.key.1 != 0
+            && let Some(chunk) = self.bytes.get(start..start + 16)
+        {
+            let mut w = [0u8; 16];
+            w.copy_from_slice(chunk);
+            let w = u128::from_le_bytes(w);
+            if kw.key_colon.1 != 0 && w & kw.key_colon.1 == kw.key_colon.0 {
+                self.pos = start + kw.len + 1;
+                return Some(true);
+            }
+            if w & kw.key.1 == kw.key.0 {
+                self.pos = start + kw.len;
+                return Some(false);
+            }
+            return None;
+        }
+        self.eat_key(name).then_some(false)
+    }
+
     /// Consumes a number and returns its text, checked against JSON's grammar.
     pub fn number(&mut self) -> Result<&'a str, SyntaxError> {
         self.skip_ws();
@@ -360,38 +387,18 @@ impl<'a> Scanner<'a> {
         self.string_escaped(start, scratch)
     }
 
-    /// The raw contents of the string at the cursor (escapes left in place)
-    /// and the cursor moved past it, or `None` with the cursor where it was
-    /// (not a string, a control byte, no closing quote, or input not checked
-    /// as UTF-8 up front): the caller then reads it with [`Self::string`],
-    /// which words the error. The escapes are not checked here.
-    pub fn raw_string(&mut self) -> Option<&'a str> {
-        let text = self.text?;
+    /// When the next value is a string: the bytes after its opening quote
+    /// (to the end of the input) and their offset, for a reader that finds
+    /// the closing quote itself. `None` for any other value, or when the
+    /// input is not UTF-8. The cursor is left on the opening quote.
+    pub(crate) fn string_rest(&mut self) -> Option<(&'a [u8], usize)> {
+        self.text?;
         self.skip_ws();
-        let at = self.pos;
-        if self.bytes.get(at) != Some(&b'"') {
+        if self.bytes.get(self.pos) != Some(&b'"') {
             return None;
         }
-        self.pos += 1;
-        loop {
-            self.skip_plain();
-            match self.bytes.get(self.pos) {
-                Some(b'"') => {
-                    let raw = text.get(at + 1..self.pos);
-                    self.pos += 1;
-                    if raw.is_none() {
-                        self.pos = at;
-                    }
-                    return raw;
-                }
-                Some(b'\\') if self.pos + 1 < self.bytes.len() => self.pos += 2,
-                Some(&b) if b >= 0x20 && b != b'\\' => self.pos += 1,
-                _ => {
-                    self.pos = at;
-                    return None;
-                }
-            }
-        }
+        let from = self.pos + 1;
+        Some((self.bytes.get(from..)?, from))
     }
 
     /// The rest of a string from its first backslash, unescaped into

@@ -328,6 +328,10 @@ pub struct PlanField {
     /// The name has no `"`, `\\` or control character: its JSON key is the
     /// name itself between quotes (lets the walk match keys byte for byte).
     pub plain_name: bool,
+    /// The quoted key `"name"` as a little-endian word with its mask, when
+    /// it fits in 16 bytes and the name is plain: the walk then matches the
+    /// expected key with one load and compare (0, 0 otherwise).
+    pub(crate) key_word: KeyWord,
     /// The mode.
     pub mode: Mode,
     /// True when the column has a default value expression.
@@ -538,10 +542,16 @@ fn compile_record(fields: &[Field], next_id: &mut usize) -> PlanRecord {
         };
         exact.insert(f.name.clone(), index);
         folded.entry(f.name.to_lowercase()).or_insert(index);
+        let plain_name = !f.name.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20);
         out.push(PlanField {
             id,
             index,
-            plain_name: !f.name.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20),
+            plain_name,
+            key_word: if plain_name {
+                KeyWord::new(&f.name)
+            } else {
+                KeyWord::default()
+            },
             name: f.name.clone(),
             mode: f.mode,
             has_default: f.default_value_expression.is_some(),
@@ -552,5 +562,52 @@ fn compile_record(fields: &[Field], next_id: &mut usize) -> PlanRecord {
         fields: out,
         exact,
         folded,
+    }
+}
+
+/// A field's quoted key as masked little-endian words, for matching the
+/// expected key with one 16-byte load: `"name"` alone, and `"name":` (the
+/// common shape, colon right after the key). All zero when the name is not
+/// plain or `"name"` takes more than 16 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct KeyWord {
+    /// `"name"`, and the mask of its bytes (0: no word).
+    pub(crate) key: (u128, u128),
+    /// `"name":`, and its mask (0: it takes more than 16 bytes).
+    pub(crate) key_colon: (u128, u128),
+    /// The length of `"name"`.
+    pub(crate) len: usize,
+}
+
+impl KeyWord {
+    fn new(name: &str) -> KeyWord {
+        let word = |text: &[u8]| -> (u128, u128) {
+            let n = text.len();
+            if n > 16 {
+                return (0, 0);
+            }
+            let mut b = [0u8; 16];
+            for (slot, &byte) in b.iter_mut().zip(text) {
+                *slot = byte;
+            }
+            let mask = if n == 16 {
+                u128::MAX
+            } else {
+                (1u128 << (8 * n)) - 1
+            };
+            (u128::from_le_bytes(b), mask)
+        };
+        let mut text = Vec::with_capacity(name.len() + 3);
+        text.push(b'"');
+        text.extend_from_slice(name.as_bytes());
+        text.push(b'"');
+        let key = word(&text);
+        text.push(b':');
+        let key_colon = word(&text);
+        KeyWord {
+            key,
+            key_colon,
+            len: name.len() + 2,
+        }
     }
 }

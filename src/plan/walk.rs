@@ -415,29 +415,33 @@ impl<'p> Walker<'p> {
                         // so try the next field's name byte for byte.
                         // The next field, or the one after it (a NULL left
                         // out, or two keys swapped).
+                        // Some(colon consumed too) when field i's key is next.
                         let try_key = |sc: &mut Scanner<'_>, i: usize| {
-                            rec.fields
-                                .get(i)
-                                .is_some_and(|f| f.plain_name && sc.eat_key(f.name.as_bytes()))
+                            rec.fields.get(i).and_then(|f| {
+                                if f.plain_name {
+                                    sc.eat_key_word(f.name.as_bytes(), &f.key_word)
+                                } else {
+                                    None
+                                }
+                            })
                         };
-                        let fast = if try_key(sc, hint) {
-                            Some(hint)
-                        } else if try_key(sc, hint + 1) {
-                            Some(hint + 1)
-                        } else {
-                            None
+                        let fast = match try_key(sc, hint) {
+                            Some(colon) => Some((hint, colon)),
+                            None => try_key(sc, hint + 1).map(|colon| (hint + 1, colon)),
                         };
-                        let (found, key) = match fast {
-                            Some(i) => (Some(i), ""),
+                        let (found, key, colon) = match fast {
+                            Some((i, colon)) => (Some(i), "", colon),
                             None => {
                                 let key = match sc.string(&mut key_buf)? {
                                     Str::Borrowed(k) => k,
                                     Str::Scratch => key_buf.as_str(),
                                 };
-                                (rec.lookup(key, opts.key_match), key)
+                                (rec.lookup(key, opts.key_match), key, false)
                             }
                         };
-                        sc.expect(b':', "':'")?;
+                        if !colon {
+                            sc.expect(b':', "':'")?;
+                        }
                         match found {
                             Some(i) => {
                                 hint = i + 1;
@@ -616,17 +620,18 @@ impl<'p> Walker<'p> {
                     // A JSON column as a JSON string: checked and compacted
                     // straight from the row text when it has the common
                     // shape; otherwise unescaped and parsed below.
-                    let at = sc.pos();
-                    if let Some(raw) = sc.raw_string() {
-                        if let Some(text) = json::parse_escaped_in(
-                            raw,
+                    // One pass over the row text from the opening quote:
+                    // the JSON value and the string's end found together.
+                    if let Some((rest, from)) = sc.string_rest()
+                        && let Some((text, end)) = json::parse_escaped_at(
+                            rest,
                             &mut self.values.json,
                             self.plan.options.policy.max_json_depth,
-                        ) {
-                            sink.leaf_json(f, text)?;
-                            return Ok(());
-                        }
-                        sc.set_pos(at);
+                        )
+                    {
+                        sc.set_pos(from + end + 1);
+                        sink.leaf_json(f, text)?;
+                        return Ok(());
                     }
                 }
                 let input = match peek {
@@ -970,6 +975,49 @@ mod tests {
             e.as_deref(),
             Some("row 7: r[1].g: expected at most 20 bytes of GEOGRAPHY text, found 40")
         );
+    }
+
+    #[test]
+    fn json_column_strings_read_in_one_pass_end_where_the_string_ends() {
+        let schema = TableSchema::from_json(
+            r#"[{"name": "j", "type": "JSON"}, {"name": "k", "type": "INT64"}]"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let plan = Plan::compile(&schema, WalkOptions::new()).unwrap_or_else(|e| panic!("{e}"));
+        let mut walker = Walker::new(&plan);
+        let mut log = Log::default();
+        let ndjson = concat!(
+            // The common shape: the one-pass reader.
+            "{\"j\": \"{\\\"a\\\": [1, true], \\\"b\\\": \\\"x y\\\"}\", \"k\": 2}\n",
+            // Escaped white space, before the closing quote too.
+            "{\"j\": \"\\n{\\\"a\\\":\\t1}\\n\", \"k\": 3}\n",
+            // An escape inside an inner string: the general path, same result.
+            "{\"j\": \"{\\\"a\\\": \\\"b\\\\\\\\c\\\"}\", \"k\": 4}\n",
+            // A JSON string value, and a number.
+            "{\"j\": \"\\\"s\\\"\", \"k\": 5}\n",
+            "{\"j\": \"12\", \"k\": 6}\n",
+            // Text after the JSON value inside the string: an error.
+            "{\"j\": \"{\\\"a\\\": 1} x\", \"k\": 7}\n",
+            // A string that is not JSON, and one not closed.
+            "{\"j\": \"{\\\"a\\\"\", \"k\": 8}\n",
+            "{\"j\": \"{}\n",
+        );
+        let out = walker.walk_ndjson(ndjson.as_bytes(), 0, &mut log);
+        assert_eq!(
+            log.rows,
+            [
+                r#"0: j={"a":[1,true],"b":"x y"} k=2"#,
+                r#"1: j={"a":1} k=3"#,
+                r#"2: j={"a":"b\\c"} k=4"#,
+                r#"3: j="s" k=5"#,
+                "4: j=12 k=6",
+            ]
+        );
+        let errors: Vec<String> = out.errors.iter().map(ToString::to_string).collect();
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert!(errors[0].starts_with("row 5: j: "), "{errors:?}");
+        assert!(errors[1].starts_with("row 6: j: "), "{errors:?}");
+        assert!(errors[2].starts_with("row 7: "), "{errors:?}");
     }
 
     #[test]

@@ -367,46 +367,57 @@ fn lean_number(b: &[u8], mut i: usize) -> Option<usize> {
     Some(i)
 }
 
-/// A JSON column value given as the *raw* contents of a JSON string (escapes
-/// still in place, as they sit in the row text): the common shape, where the
-/// only escapes are `\"` around inner strings and `\n`, `\r`, `\t` as white
-/// space, is checked and compacted in one pass into the scratch buffer,
-/// without unescaping it first. `None` whenever the text is outside that
-/// shape or has any problem: the caller then unescapes it and takes
-/// [`parse_in`], which decides and words the errors. What this accepts and
-/// returns equals what `parse_in` returns for the unescaped text (a proptest
-/// checks).
-pub(crate) fn parse_escaped_in<'s>(
-    raw: &str,
+/// A JSON column value given as a JSON string in the row, read straight from
+/// the row text: `rest` is what follows the string's opening quote (to the
+/// end of the row or buffer). The common shape — the only escapes are `\"`
+/// around inner strings and `\n`, `\r`, `\t` as white space — is checked
+/// and compacted in one pass into the scratch buffer, which also finds the
+/// closing quote, so the string is neither scanned nor unescaped first.
+/// Returns the compact JSON text and the offset of the closing quote in
+/// `rest`. `None` whenever the text is outside that shape, has any problem,
+/// or the string does not end where the JSON value does: the caller then
+/// reads the string and takes [`parse_in`], which decides and words the
+/// errors. What this accepts and returns equals what `parse_in` returns for
+/// the unescaped text (a proptest checks).
+pub(crate) fn parse_escaped_at<'s>(
+    rest: &[u8],
     scratch: &'s mut JsonScratch,
     max_depth: usize,
-) -> Option<&'s str> {
+) -> Option<(&'s str, usize)> {
     let mut out = std::mem::take(&mut scratch.out).into_bytes();
     out.clear();
-    let ok = lean_escaped(
-        raw.as_bytes(),
+    let end = lean_escaped_until(
+        rest,
         &mut out,
         &mut scratch.lean_stack,
         &mut scratch.lean_keys,
         LEAN_DEPTH.min(max_depth),
+        true,
     );
-    // `out` holds ASCII tokens and copies of whole runs of `raw` that start
+    // `out` holds ASCII tokens and copies of whole runs of `rest` that start
     // and end at ASCII bytes, so it is UTF-8; checked all the same.
     scratch.out = String::from_utf8(out).unwrap_or_default();
-    ok?;
-    Some(scratch.out.as_str())
+    let end = end?;
+    Some((scratch.out.as_str(), end))
 }
 
-fn lean_escaped(
+/// The lean pass over escaped JSON text in `b`. With `quoted`, the text
+/// ends at the first unescaped `"` (returned: its offset); without, at the
+/// end of `b` (returned: `b.len()`).
+#[inline(always)]
+fn lean_escaped_until(
     b: &[u8],
     out: &mut Vec<u8>,
     stack: &mut Vec<usize>,
     keys: &mut Vec<(usize, usize)>,
     lean_depth: usize,
-) -> Option<()> {
+    quoted: bool,
+) -> Option<usize> {
     stack.clear();
     keys.clear();
-    out.reserve(b.len());
+    if !quoted {
+        out.reserve(b.len());
+    }
     let mut i = 0;
     // White space: raw blanks and tabs, or the escapes \n, \r, \t.
     macro_rules! ws {
@@ -555,7 +566,11 @@ fn lean_escaped(
         }
     }
     ws!();
-    (i == b.len()).then_some(())
+    if quoted {
+        (b.get(i) == Some(&b'"')).then_some(i)
+    } else {
+        (i == b.len()).then_some(i)
+    }
 }
 
 /// A parsed JSON value that keeps number text as written, for readers of
@@ -1672,8 +1687,14 @@ mod tests {
             let raw = &quoted[1..quoted.len() - 1];
             let want = parse(Input::Str(&text)).map(Cow::into_owned);
             let mut scratch = JsonScratch::default();
-            match parse_escaped_in(raw, &mut scratch, MAX_DEPTH) {
-                Some(got) => prop_assert_eq!(Ok(got.to_owned()), want, "{:?}", raw),
+            // The row text after the opening quote: the string, its closing
+            // quote, and more of the row.
+            let rest = format!("{}, \"next\": 1}}", &quoted[1..]);
+            match parse_escaped_at(rest.as_bytes(), &mut scratch, MAX_DEPTH) {
+                Some((got, end)) => {
+                    prop_assert_eq!(end, raw.len(), "{:?}", raw);
+                    prop_assert_eq!(Ok(got.to_owned()), want, "{:?}", raw)
+                }
                 // Handing over valid text is allowed only for escapes inside
                 // inner strings (generated values stay under the limits).
                 None => prop_assert!(
