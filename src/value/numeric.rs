@@ -903,12 +903,14 @@ impl BigNumeric {
     /// From the scaled integer (value × 10^38); every I256 is in range.
     /// Crate-private so `ethnum` stays out of the public API: callers use
     /// [`BigNumeric::from_le_bytes32`].
+    #[cfg(feature = "arrow")]
     pub(crate) fn from_scaled(scaled: I256) -> Self {
         BigNumeric(scaled)
     }
 
     /// The scaled integer (value × 10^38). Crate-private (see
     /// [`BigNumeric::to_le_bytes32`] for the public form).
+    #[cfg(feature = "arrow")]
     pub(crate) fn scaled(self) -> I256 {
         self.0
     }
