@@ -636,6 +636,25 @@ pub(crate) fn time_ascii(hour: u32, minute: u32, second: u32, micro: u32) -> ([u
     (b, 15)
 }
 
+/// `"YYYY-MM-DD"`, `sep`, `"HH:MM:SS"` and `".ffffff"` when `micro` is not
+/// zero, in one buffer: the bytes and how many are used.
+pub(crate) fn date_time_ascii(
+    date: Date,
+    sep: u8,
+    (hour, minute, second, micro): (u32, u32, u32, u32),
+) -> ([u8; 27], usize) {
+    let mut b = [0u8; 27];
+    let d = date_ascii(date);
+    let (t, n) = time_ascii(hour, minute, second, micro);
+    for (slot, &c) in b
+        .iter_mut()
+        .zip(d.iter().chain([sep].iter()).chain(t.iter()))
+    {
+        *slot = c;
+    }
+    (b, 11 + n)
+}
+
 /// The text of ASCII digits and separators (always UTF-8).
 pub(crate) fn ascii_str(b: &[u8]) -> &str {
     std::str::from_utf8(b).unwrap_or_default()
@@ -1246,9 +1265,8 @@ impl DateTime {
 impl fmt::Display for DateTime {
     /// "YYYY-MM-DDTHH:MM:SS" plus ".ffffff" when the microseconds are not zero.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(ascii_str(&date_ascii(self.date)))?;
-        f.write_str("T")?;
-        fmt::Display::fmt(&self.time, f)
+        let (b, n) = date_time_ascii(self.date, b'T', self.time.hms_micro());
+        f.write_str(ascii_str(b.get(..n).unwrap_or_default()))
     }
 }
 

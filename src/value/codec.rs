@@ -611,6 +611,23 @@ impl Scalar<'_> {
                 out.push('}');
             }
             Scalar::String(s) | Scalar::Json(s) => write_json_string(s, out),
+            // Canonical texts of digits, signs, letters, base64 and WKT
+            // punctuation: nothing to escape, so no temporary string.
+            Scalar::Int64(_)
+            | Scalar::Float64(_)
+            | Scalar::Numeric(_)
+            | Scalar::BigNumeric(_)
+            | Scalar::Bytes(_)
+            | Scalar::Date(_)
+            | Scalar::Time(_)
+            | Scalar::DateTime(_)
+            | Scalar::Timestamp(_)
+            | Scalar::TimestampPicos(_)
+            | Scalar::Interval(_) => {
+                out.push('"');
+                self.write_canonical(out);
+                out.push('"');
+            }
             other => write_json_string(&other.to_canonical(), out),
         }
     }

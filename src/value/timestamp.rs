@@ -251,21 +251,15 @@ fn split_picos(picos: i128) -> (Date, Time, u64) {
 fn write_instant(f: &mut fmt::Formatter<'_>, picos: i128, digits: usize) -> fmt::Result {
     let (date, time, sub) = split_picos(picos);
     let (h, m, s, _) = time.hms_micro();
-    f.write_str(civil::ascii_str(&civil::date_ascii(date)))?;
-    f.write_str("T")?;
-    let (hms, _) = civil::time_ascii(h, m, s, 0);
-    f.write_str(civil::ascii_str(hms.get(..8).unwrap_or_default()))?;
-    if sub != 0 {
-        if digits == 6 {
-            let micro = u32::try_from(sub / PICOS_PER_MICRO).unwrap_or(0);
-            let mut b = *b".000000";
-            if let Some(p) = b.get_mut(1..) {
-                civil::put_digits(p, micro);
-            }
-            f.write_str(civil::ascii_str(&b))?;
-        } else {
-            write!(f, ".{sub:012}")?;
-        }
+    if digits == 6 || sub == 0 {
+        // One buffer, "…T…[.ffffff]" then "Z".
+        let micro = u32::try_from(sub / PICOS_PER_MICRO).unwrap_or(0);
+        let (b, n) = civil::date_time_ascii(date, b'T', (h, m, s, micro));
+        f.write_str(civil::ascii_str(b.get(..n).unwrap_or_default()))?;
+    } else {
+        let (b, n) = civil::date_time_ascii(date, b'T', (h, m, s, 0));
+        f.write_str(civil::ascii_str(b.get(..n).unwrap_or_default()))?;
+        write!(f, ".{sub:012}")?;
     }
     f.write_str("Z")
 }
