@@ -225,6 +225,12 @@ struct Frame {
     tag_pos: usize,
     /// The largest field number written in this frame so far.
     last: u32,
+    /// Where the first field numbered `last` starts in the output.
+    last_start: usize,
+    /// The largest field number below `last` in this frame (0: none): a
+    /// late field numbered from here up to `last` goes right before
+    /// `last_start`, found without reading the frame's fields.
+    prev_last: u32,
     /// This frame's own field number in its parent.
     number: u32,
     /// It arrived after a larger number in the parent: it is moved into
@@ -310,11 +316,16 @@ impl<'e> ProtoSink<'e> {
     /// keep their order).
     #[inline]
     fn segment(&mut self, number: u32) -> bool {
+        let at = self.rows.data.len();
         if let Some(frame) = self.frames.last_mut() {
             if number < frame.last {
                 return true;
             }
-            frame.last = number;
+            if number > frame.last {
+                frame.prev_last = frame.last;
+                frame.last = number;
+                frame.last_start = at;
+            }
         }
         false
     }
@@ -322,21 +333,35 @@ impl<'e> ProtoSink<'e> {
     /// Moves the late field of `number` written at `start..` (the end of
     /// the output) before the open frame's first field with a larger number.
     fn settle(&mut self, number: u32, start: usize) {
-        let Some(frame) = self.frames.last() else {
+        let Some(frame) = self.frames.last_mut() else {
             return;
         };
-        let from = frame.start;
         let data = &mut self.rows.data;
-        let Some(before) = data.get(from..start) else {
-            return;
-        };
-        // Cannot be None: the frame holds only fields written here.
-        let Some(offset) = first_field_after(before, number) else {
-            return;
+        // The common case (one field out of place): it goes right before the
+        // run of the frame's largest number; otherwise read the frame's
+        // fields for the first one numbered above it.
+        let at = if frame.prev_last <= number {
+            frame.last_start
+        } else {
+            let Some(before) = data.get(frame.start..start) else {
+                return;
+            };
+            // Cannot be None: the frame holds only fields written here.
+            let Some(offset) = first_field_after(before, number) else {
+                return;
+            };
+            frame.start + offset
         };
         let len = data.len() - start;
-        if let Some(region) = data.get_mut(from + offset..) {
+        if let Some(region) = data.get_mut(at..) {
             region.rotate_right(len);
+        }
+        // The largest number's run moved up by the inserted field.
+        if at <= frame.last_start {
+            if at == frame.last_start {
+                frame.prev_last = number;
+            }
+            frame.last_start += len;
         }
     }
 
@@ -373,11 +398,14 @@ impl<'e> ProtoSink<'e> {
     }
 
     fn push_frame(&mut self, len_pos: usize, tag_pos: usize, number: u32, late: bool) {
+        let start = self.rows.data.len();
         self.frames.push(Frame {
             len_pos,
-            start: self.rows.data.len(),
+            start,
             tag_pos,
             last: 0,
+            last_start: start,
+            prev_last: 0,
             number,
             late,
         });
@@ -864,6 +892,79 @@ mod tests {
         );
         // Ends with z = true (field 7, varint).
         assert_eq!(want.get(want.len() - 2..), Some(&[0x38, 0x01][..]));
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any subset of the keys in any order, at two levels, gives the
+        /// bytes of the same row in schema order (the late-field placement
+        /// without reading the frame, and its fallback, agree with the order).
+        #[test]
+        fn any_key_order_gives_the_schema_order_bytes(
+            keep in proptest::collection::vec(proptest::bool::ANY, 8),
+            order in proptest::sample::subsequence((0..8usize).collect::<Vec<_>>(), 8)
+                .prop_shuffle(),
+            inner in proptest::sample::subsequence((0..3usize).collect::<Vec<_>>(), 3)
+                .prop_shuffle(),
+            long in proptest::bool::ANY,
+        ) {
+            let schema = TableSchema::from_json(
+                r#"[
+                {"name": "a", "type": "INT64"},
+                {"name": "b", "type": "STRING"},
+                {"name": "c", "type": "INT64", "mode": "REPEATED"},
+                {"name": "d", "type": "STRING", "mode": "REPEATED"},
+                {"name": "r", "type": "RECORD", "fields": [
+                    {"name": "x", "type": "STRING"}, {"name": "y", "type": "INT64"},
+                    {"name": "z", "type": "BOOL"}]},
+                {"name": "rs", "type": "RECORD", "mode": "REPEATED", "fields": [
+                    {"name": "x", "type": "STRING"}, {"name": "y", "type": "INT64"},
+                    {"name": "z", "type": "BOOL"}]},
+                {"name": "e", "type": "INT64", "mode": "REPEATED"},
+                {"name": "f", "type": "BOOL"}
+            ]"#,
+            )
+            .unwrap();
+            let w = ProtoWriter::new(&schema, DescriptorOptions::default(), WalkOptions::new())
+                .unwrap();
+            let text = if long { "t".repeat(150) } else { "t".to_owned() };
+            let record = |keys: &[usize]| {
+                let parts: Vec<String> = keys
+                    .iter()
+                    .map(|&k| match k {
+                        0 => format!(r#""x": "{text}""#),
+                        1 => r#""y": 7"#.to_owned(),
+                        _ => r#""z": true"#.to_owned(),
+                    })
+                    .collect();
+                format!("{{{}}}", parts.join(", "))
+            };
+            let value = |k: usize, inner_keys: &[usize]| -> String {
+                match k {
+                    0 => r#""a": -3"#.to_owned(),
+                    1 => format!(r#""b": "{text}""#),
+                    2 => r#""c": [1, 2, 300]"#.to_owned(),
+                    3 => r#""d": ["p", "q"]"#.to_owned(),
+                    4 => format!(r#""r": {}"#, record(inner_keys)),
+                    5 => format!(r#""rs": [{}, {}]"#, record(inner_keys), record(&[2, 0])),
+                    6 => r#""e": []"#.to_owned(),
+                    _ => r#""f": false"#.to_owned(),
+                }
+            };
+            let kept: Vec<usize> = order.iter().copied().filter(|&k| keep[k]).collect();
+            let mut sorted_keys = kept.clone();
+            sorted_keys.sort_unstable();
+            let mut inner_sorted = inner.clone();
+            inner_sorted.sort_unstable();
+            let row = |keys: &[usize], inner_keys: &[usize]| {
+                let parts: Vec<String> = keys.iter().map(|&k| value(k, inner_keys)).collect();
+                format!("{{{}}}", parts.join(", "))
+            };
+            let want = w.encode_json(row(&sorted_keys, &inner_sorted).as_bytes(), 0).unwrap();
+            let got = w.encode_json(row(&kept, &inner).as_bytes(), 0).unwrap();
+            prop_assert_eq!(got, want);
+        }
     }
 
     #[test]
