@@ -386,13 +386,12 @@ pub(crate) fn parse_escaped_at<'s>(
 ) -> Option<(&'s str, usize)> {
     let mut out = std::mem::take(&mut scratch.out).into_bytes();
     out.clear();
-    let end = lean_escaped_until(
+    let end = lean_escaped(
         rest,
         &mut out,
         &mut scratch.lean_stack,
         &mut scratch.lean_keys,
         LEAN_DEPTH.min(max_depth),
-        true,
     );
     // `out` holds ASCII tokens and copies of whole runs of `rest` that start
     // and end at ASCII bytes, so it is UTF-8; checked all the same.
@@ -401,23 +400,17 @@ pub(crate) fn parse_escaped_at<'s>(
     Some((scratch.out.as_str(), end))
 }
 
-/// The lean pass over escaped JSON text in `b`. With `quoted`, the text
-/// ends at the first unescaped `"` (returned: its offset); without, at the
-/// end of `b` (returned: `b.len()`).
-#[inline(always)]
-fn lean_escaped_until(
+/// The lean pass over escaped JSON text in `b`, which ends at the first
+/// unescaped `"`: returns that quote's offset.
+fn lean_escaped(
     b: &[u8],
     out: &mut Vec<u8>,
     stack: &mut Vec<usize>,
     keys: &mut Vec<(usize, usize)>,
     lean_depth: usize,
-    quoted: bool,
 ) -> Option<usize> {
     stack.clear();
     keys.clear();
-    if !quoted {
-        out.reserve(b.len());
-    }
     let mut i = 0;
     // White space: raw blanks and tabs, or the escapes \n, \r, \t.
     macro_rules! ws {
@@ -566,11 +559,7 @@ fn lean_escaped_until(
         }
     }
     ws!();
-    if quoted {
-        (b.get(i) == Some(&b'"')).then_some(i)
-    } else {
-        (i == b.len()).then_some(i)
-    }
+    (b.get(i) == Some(&b'"')).then_some(i)
 }
 
 /// A parsed JSON value that keeps number text as written, for readers of
