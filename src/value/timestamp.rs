@@ -14,7 +14,7 @@
 //! ```
 //!
 //! The date and time are read by the one civil parser in
-//! [`civil`](super::civil) (same rules: four-digit year, seconds required,
+//! [`civil`] (same rules: four-digit year, seconds required,
 //! `t` accepted for `T`, no leap second `:60`). Then:
 //!
 //! - **No zone** means UTC. A date alone is midnight UTC.
