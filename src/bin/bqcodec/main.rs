@@ -348,7 +348,12 @@ impl Output {
             .write(true)
             .create_new(true)
             .open(&temp)
-            .map_err(|e| format!("{}: cannot write: {e}", temp.display()))?;
+            .map_err(|e| {
+                format!(
+                    "{path}: cannot write: {e} (staging it as {})",
+                    temp.display()
+                )
+            })?;
         Ok(Output {
             target: path.to_owned(),
             kind: OutputKind::Staged {
