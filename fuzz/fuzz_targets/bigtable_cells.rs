@@ -20,6 +20,7 @@ use std::sync::OnceLock;
 use bqcodec::TableSchema;
 use bqcodec::bigtable::{
     BigtableOptions, BigtableWriter, CellOptions, Encoding, Mutation, result_schema_from_json,
+    split_change_timestamp,
 };
 use bqcodec::plan::{UnknownKeys, WalkOptions};
 use bqcodec::proto::{DescriptorOptions, ProtoWriter};
@@ -37,20 +38,6 @@ const RESULT: &str = r#"[
   {"name": "solo", "type": "INT64"},
   {"name": "j", "type": "JSON"},
   {"name": "_CHANGE_TIMESTAMP", "type": "TIMESTAMP"}
-]"#;
-
-/// The same columns without `_CHANGE_TIMESTAMP`, for the protobuf walk.
-const DATA: &str = r#"[
-  {"name": "rowkey", "type": "STRING"},
-  {"name": "t", "type": "RECORD", "fields": [
-    {"name": "n", "type": "INT64"}, {"name": "f", "type": "FLOAT64"},
-    {"name": "b", "type": "BOOL"}, {"name": "s", "type": "STRING"},
-    {"name": "by", "type": "BYTES"}]},
-  {"name": "bin", "type": "RECORD", "fields": [
-    {"name": "n", "type": "INT64"}, {"name": "b", "type": "BOOL"},
-    {"name": "f", "type": "FLOAT64"}]},
-  {"name": "solo", "type": "INT64"},
-  {"name": "j", "type": "JSON"}
 ]"#;
 
 const OPTIONS: &str = r#"{"columnFamilies": [{"familyId": "bin", "encoding": "BINARY"}]}"#;
@@ -84,7 +71,8 @@ fn fixed() -> &'static Fixed {
             (w, o)
         })
         .collect();
-        let data = TableSchema::from_json(DATA).unwrap_or_else(|e| panic!("{e}"));
+        // The same columns without `_CHANGE_TIMESTAMP`, for the protobuf walk.
+        let (data, _) = split_change_timestamp(&schema).unwrap_or_else(|e| panic!("{e}"));
         let proto = ProtoWriter::new(
             &data,
             DescriptorOptions::default(),
