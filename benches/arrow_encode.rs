@@ -12,70 +12,20 @@
 //! `cargo bench --bench arrow_encode --features arrow`
 #![allow(clippy::panic)] // a benchmark stops loudly on bad setup
 
+#[path = "support/arrow_json.rs"]
+mod arrow_json_baseline;
 #[path = "support/rows.rs"]
 mod rows;
 
 use std::hint::black_box;
-use std::sync::Arc;
 
-use arrow_json::ReaderBuilder;
-use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use bqcodec::TableSchema;
 use bqcodec::arrow::ArrowWriter;
 use bqcodec::plan::{Plan, PlanField, Sink, WalkOptions, Walker};
 use bqcodec::{Scalar, ValueError};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
-const BATCH_ROWS: usize = 8192;
-
-/// bench10's columns as arrow-json can read them.
-fn arrow_json_schema() -> Arc<Schema> {
-    Arc::new(Schema::new(vec![
-        Field::new("id", DataType::Int64, false),
-        Field::new("name", DataType::Utf8, true),
-        Field::new("amount", DataType::Decimal128(38, 9), true),
-        Field::new("price", DataType::Float64, true),
-        Field::new("active", DataType::Boolean, true),
-        // arrow-json without chrono-tz takes only offset zones: "+00:00"
-        // stands for bqcodec's "UTC".
-        Field::new(
-            "created",
-            DataType::Timestamp(TimeUnit::Microsecond, Some("+00:00".into())),
-            true,
-        ),
-        Field::new("day", DataType::Date32, true),
-        Field::new(
-            "tags",
-            DataType::List(Arc::new(Field::new("item", DataType::Utf8, false))),
-            false,
-        ),
-        // arrow-json reads Binary only from hex: the base64 text stays text.
-        Field::new("payload", DataType::Utf8, true),
-        Field::new("meta", DataType::Utf8, true),
-    ]))
-}
-
-fn arrow_json(schema: &Arc<Schema>, ndjson: &[u8]) -> usize {
-    let mut decoder = ReaderBuilder::new(schema.clone())
-        .with_batch_size(BATCH_ROWS)
-        .build_decoder()
-        .unwrap_or_else(|e| panic!("{e}"));
-    let mut rows = 0;
-    let mut rest = ndjson;
-    while !rest.is_empty() {
-        let read = decoder.decode(rest).unwrap_or_else(|e| panic!("{e}"));
-        rest = &rest[read..];
-        if (read == 0 || decoder.len() >= BATCH_ROWS)
-            && let Some(b) = decoder.flush().unwrap_or_else(|e| panic!("{e}"))
-        {
-            rows += b.num_rows();
-        }
-    }
-    if let Some(b) = decoder.flush().unwrap_or_else(|e| panic!("{e}")) {
-        rows += b.num_rows();
-    }
-    rows
-}
+use arrow_json_baseline::{BATCH_ROWS, arrow_json, arrow_json_schema};
 
 fn bqcodec(plan: &Plan, ndjson: &[u8]) -> usize {
     let mut w = ArrowWriter::new(plan)

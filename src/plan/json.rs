@@ -66,6 +66,20 @@ pub enum Peek {
     Object,
 }
 
+/// The exact bytes between two values of a record as the walk last parsed
+/// them for one field — `, "name": ` from the comma after the previous value
+/// to the first byte of this field's value — as a masked little-endian word.
+/// Rows of one producer repeat them byte for byte, so the next row's comma,
+/// white space, key and colon are matched with one compare. Bytes that
+/// equal a sequence the parser accepted before parse the same way again, so
+/// a match needs no further check. `len` 0: nothing learned.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Sep {
+    word: u128,
+    mask: u128,
+    len: usize,
+}
+
 /// A cursor over JSON bytes.
 pub struct Scanner<'a> {
     bytes: &'a [u8],
@@ -324,6 +338,68 @@ impl<'a> Scanner<'a> {
             return None;
         }
         self.eat_key(name).then_some(false)
+    }
+
+    /// Consumes `sep` (bytes this walk parsed before, as a masked word) if
+    /// the input continues with exactly those bytes.
+    #[inline]
+    pub(crate) fn eat_sep(&mut self, sep: &Sep) -> bool {
+        if sep.len == 0 {
+            return false;
+        }
+        let start = self.pos;
+        let w = match self.bytes.get(start..start + 16) {
+            Some(chunk) => {
+                let mut w = [0u8; 16];
+                w.copy_from_slice(chunk);
+                u128::from_le_bytes(w)
+            }
+            None => {
+                // Within 16 bytes of the end: the rest, zero-padded.
+                let rest = self.bytes.get(start..).unwrap_or_default();
+                if rest.len() < sep.len {
+                    return false;
+                }
+                let mut w = [0u8; 16];
+                for (slot, &b) in w.iter_mut().zip(rest) {
+                    *slot = b;
+                }
+                u128::from_le_bytes(w)
+            }
+        };
+        if w & sep.mask == sep.word {
+            self.pos = start + sep.len;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// The bytes `from..self.pos` as a [`Sep`] (an empty one when they take
+    /// more than 16 bytes).
+    #[inline]
+    pub(crate) fn sep_since(&self, from: usize) -> Sep {
+        let Some(text) = self.bytes.get(from..self.pos) else {
+            return Sep::default();
+        };
+        let n = text.len();
+        if n == 0 || n > 16 {
+            return Sep::default();
+        }
+        let mut b = [0u8; 16];
+        for (slot, &byte) in b.iter_mut().zip(text) {
+            *slot = byte;
+        }
+        let mask = if n == 16 {
+            u128::MAX
+        } else {
+            (1u128 << (8 * n)) - 1
+        };
+        Sep {
+            word: u128::from_le_bytes(b),
+            mask,
+            len: n,
+        }
     }
 
     /// Consumes a number and returns its text, checked against JSON's grammar.

@@ -4,7 +4,7 @@
 //! `serde::Serialize` rows are serialized to JSON bytes first (the general,
 //! slower path), so the rules live in one place.
 
-use super::json::{Peek, Scanner, Str, SyntaxError};
+use super::json::{Peek, Scanner, Sep, Str, SyntaxError};
 use super::{Plan, PlanField, PlanKind, PlanRecord, Sink, UnknownKeys};
 use crate::error::{FieldPath, PathSegment, RowError, ValueError};
 use crate::schema::Mode;
@@ -135,6 +135,13 @@ pub struct Walker<'p> {
     /// Seen-field bits of the open records with more than 64 fields (smaller
     /// records keep theirs in a local word).
     seen: Vec<u64>,
+    /// By field id: the position of the key that last followed the field's
+    /// value in its record, and the exact bytes from the end of the value
+    /// to that key's value ([`Sep`]; empty: nothing learned yet).
+    after: Vec<(usize, Sep)>,
+    /// The same for the first key of a record, from its `{`: by the RECORD
+    /// field's id + 1, the row itself at 0.
+    first: Vec<(usize, Sep)>,
     buf: Vec<u8>,
     /// Buffers the value parsers write into (decoded BYTES, compacted JSON).
     values: ParseScratch,
@@ -147,6 +154,8 @@ impl<'p> Walker<'p> {
             plan,
             scratch: Vec::new(),
             seen: Vec::new(),
+            after: vec![(usize::MAX, Sep::default()); plan.field_count()],
+            first: vec![(usize::MAX, Sep::default()); plan.field_count() + 1],
             buf: Vec::new(),
             values: ParseScratch::default(),
         }
@@ -377,7 +386,7 @@ impl<'p> Walker<'p> {
                 ValueError::wrong_kind("a row (a JSON object)", kind_name(sc.peek()?)).into(),
             );
         }
-        self.record(sc, &plan.root, sink, 0)
+        self.record(sc, &plan.root, 0, sink, 0)
     }
 
     fn scratch(&mut self, depth: usize) -> String {
@@ -391,6 +400,7 @@ impl<'p> Walker<'p> {
         &mut self,
         sc: &mut Scanner<'_>,
         rec: &PlanRecord,
+        slot: usize,
         sink: &mut S,
         depth: usize,
     ) -> Result<(), WalkError> {
@@ -403,14 +413,35 @@ impl<'p> Walker<'p> {
         if !small {
             self.seen.resize(base + rec.fields.len().div_ceil(64), 0);
         }
-        sc.expect(b'{', "'{'")?;
+        // The brace, first key and colon as the last row of this record
+        // had them (see `Sep`), else one by one.
+        sc.skip_ws();
+        let open_at = sc.pos();
+        // A field whose key and colon (and the comma or brace before) a
+        // learned separator consumed.
+        let mut next: Option<usize> = None;
+        let mut empty = false;
+        match self.first.get(slot) {
+            Some((i, sep)) if sc.eat_sep(sep) => next = Some(*i),
+            _ => {
+                sc.expect(b'{', "'{'")?;
+                empty = sc.eat(b'}');
+            }
+        }
         let mut key_buf = self.scratch(depth * 2);
         let mut seen_count = 0usize;
-        let result =
-            (|| -> Result<(), WalkError> {
-                if !sc.eat(b'}') {
-                    let mut hint = 0usize;
-                    loop {
+        let result = (|| -> Result<(), WalkError> {
+            if !empty {
+                let mut hint = 0usize;
+                // Where the current key's separator began: the end of
+                // the previous value (none before the first key).
+                let mut sep_from: Option<usize> = None;
+                // The id of the field whose value just ended.
+                let mut last_id: Option<usize> = None;
+                loop {
+                    let (found, key) = if let Some(i) = next.take() {
+                        (Some(i), "")
+                    } else {
                         // Fast path: rows usually list keys in schema order,
                         // so try the next field's name byte for byte.
                         // The next field, or the one after it (a NULL left
@@ -442,81 +473,109 @@ impl<'p> Walker<'p> {
                         if !colon {
                             sc.expect(b':', "':'")?;
                         }
-                        match found {
-                            Some(i) => {
-                                hint = i + 1;
-                                seen_count += 1;
-                                let bit = 1u64 << (i % 64);
-                                let Some(f) = rec.fields.get(i) else {
-                                    return Err(ValueError::UnknownField {
-                                        found: crate::error::quote(key),
-                                    }
-                                    .into());
-                                };
-                                let already = if small {
-                                    let was = seen_small & bit != 0;
-                                    seen_small |= bit;
-                                    was
-                                } else {
-                                    match self.seen.get_mut(base + i / 64) {
-                                        Some(w) => {
-                                            let was = *w & bit != 0;
-                                            *w |= bit;
-                                            was
-                                        }
-                                        None => false,
-                                    }
-                                };
-                                if already {
-                                    let found = crate::error::quote(&f.name);
-                                    return Err(WalkError::new(ValueError::DuplicateKey { found })
-                                        .at_field(f));
-                                }
-                                self.field(sc, f, sink, depth).map_err(|e| e.at_field(f))?;
+                        if let Some(i) = found {
+                            let learned = match (sep_from, last_id) {
+                                (Some(from), Some(p)) => self.after.get_mut(p).map(|s| (s, from)),
+                                (None, _) => self.first.get_mut(slot).map(|s| (s, open_at)),
+                                (Some(_), None) => None,
+                            };
+                            if let Some((entry, from)) = learned {
+                                sc.skip_ws();
+                                *entry = (i, sc.sep_since(from));
                             }
-                            None => match opts.unknown_keys {
-                                UnknownKeys::Ignore => {
-                                    let mut s = self.scratch(depth * 2 + 1);
-                                    let r = sc.skip_value(&mut s);
-                                    self.scratch[depth * 2 + 1] = s;
-                                    r?;
-                                }
-                                UnknownKeys::Reject => {
-                                    let found = crate::error::quote(key);
-                                    let mut e = WalkError::new(ValueError::UnknownField { found });
-                                    e.0.rev_path.push(PathSegment::Field(key.to_owned()));
-                                    return Err(e);
-                                }
-                            },
                         }
-                        if sc.close_or_comma(b'}', "',' or '}'")? {
-                            break;
-                        }
-                    }
-                }
-                // Fields the row left out.
-                if seen_count == rec.fields.len() {
-                    return Ok(());
-                }
-                for f in &rec.fields {
-                    let bit = 1u64 << (f.index % 64);
-                    let seen = if small {
-                        seen_small & bit != 0
-                    } else {
-                        self.seen
-                            .get(base + f.index / 64)
-                            .is_some_and(|w| w & bit != 0)
+                        (found, key)
                     };
-                    if !seen {
-                        if f.mode == Mode::Required && !f.has_default {
-                            return Err(WalkError::new(ValueError::Required { found: "no key" })
-                                .at_field(f));
+                    match found {
+                        Some(i) => {
+                            hint = i + 1;
+                            last_id = rec.fields.get(i).map(|f| f.id);
+                            seen_count += 1;
+                            let bit = 1u64 << (i % 64);
+                            let Some(f) = rec.fields.get(i) else {
+                                return Err(ValueError::UnknownField {
+                                    found: crate::error::quote(key),
+                                }
+                                .into());
+                            };
+                            let already = if small {
+                                let was = seen_small & bit != 0;
+                                seen_small |= bit;
+                                was
+                            } else {
+                                match self.seen.get_mut(base + i / 64) {
+                                    Some(w) => {
+                                        let was = *w & bit != 0;
+                                        *w |= bit;
+                                        was
+                                    }
+                                    None => false,
+                                }
+                            };
+                            if already {
+                                let found = crate::error::quote(&f.name);
+                                return Err(
+                                    WalkError::new(ValueError::DuplicateKey { found }).at_field(f)
+                                );
+                            }
+                            self.field(sc, f, sink, depth).map_err(|e| e.at_field(f))?;
                         }
-                        sink.null(f);
+                        None => match opts.unknown_keys {
+                            UnknownKeys::Ignore => {
+                                last_id = None;
+                                let mut s = self.scratch(depth * 2 + 1);
+                                let r = sc.skip_value(&mut s);
+                                self.scratch[depth * 2 + 1] = s;
+                                r?;
+                            }
+                            UnknownKeys::Reject => {
+                                let found = crate::error::quote(key);
+                                let mut e = WalkError::new(ValueError::UnknownField { found });
+                                e.0.rev_path.push(PathSegment::Field(key.to_owned()));
+                                return Err(e);
+                            }
+                        },
+                    }
+                    // The key that followed this field last time, with
+                    // the bytes around it: rows of one producer keep
+                    // their key order and spacing.
+                    if let Some(p) = last_id
+                        && let Some((i, sep)) = self.after.get(p)
+                        && sc.eat_sep(sep)
+                    {
+                        next = Some(*i);
+                        continue;
+                    }
+                    sep_from = Some(sc.pos());
+                    if sc.close_or_comma(b'}', "',' or '}'")? {
+                        break;
                     }
                 }
-                Ok(())
-            })();
+            }
+            // Fields the row left out.
+            if seen_count == rec.fields.len() {
+                return Ok(());
+            }
+            for f in &rec.fields {
+                let bit = 1u64 << (f.index % 64);
+                let seen = if small {
+                    seen_small & bit != 0
+                } else {
+                    self.seen
+                        .get(base + f.index / 64)
+                        .is_some_and(|w| w & bit != 0)
+                };
+                if !seen {
+                    if f.mode == Mode::Required && !f.has_default {
+                        return Err(
+                            WalkError::new(ValueError::Required { found: "no key" }).at_field(f)
+                        );
+                    }
+                    sink.null(f);
+                }
+            }
+            Ok(())
+        })();
         self.scratch[depth * 2] = key_buf;
         self.seen.truncate(base);
         result
@@ -601,7 +660,7 @@ impl<'p> Walker<'p> {
                     .into());
                 }
                 sink.begin_record(f);
-                self.record(sc, rec, sink, depth + 1)?;
+                self.record(sc, rec, f.id + 1, sink, depth + 1)?;
                 sink.end_record(f);
                 Ok(())
             }
@@ -1071,5 +1130,80 @@ mod tests {
             a.rows[0],
             "3: id=9223372036854775807 tags[ tags=t ] Name=NULL rec=NULL"
         );
+    }
+
+    /// The walk as if every row came alone: a fresh walker per row.
+    fn walk_alone(options: WalkOptions, lines: &[String]) -> (Vec<String>, Vec<String>) {
+        let schema = TableSchema::from_json(SCHEMA).unwrap();
+        let plan = Plan::compile(&schema, options).unwrap();
+        let mut log = Log::default();
+        let mut errors = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            let out = Walker::new(&plan).walk_ndjson(line.as_bytes(), i, &mut log);
+            errors.extend(out.errors.iter().map(ToString::to_string));
+        }
+        (log.rows, errors)
+    }
+
+    proptest::proptest! {
+        /// What one walker learns from earlier rows (the separators and key
+        /// order of `Sep`) never changes a later row's outcome: rows walked
+        /// together give the values and errors of the same rows walked one
+        /// by one, whatever their spacing, key order, unknown, escaped,
+        /// duplicate or missing keys, and broken separators.
+        #[test]
+        fn learned_separators_never_change_a_rows_outcome(
+            rows in proptest::collection::vec(
+                proptest::collection::vec((0usize..12, 0usize..6, 0usize..4), 0..7),
+                1..8,
+            ),
+            ignore in proptest::bool::ANY,
+            folded in proptest::bool::ANY,
+        ) {
+            // Members: (which key/value, the separator before it, the colon form).
+            let member = |which: usize| -> &'static str {
+                match which {
+                    0 => r#""id": 7"#,
+                    1 => r#""Name": "n""#,
+                    2 => r#""tags": ["a", "b"]"#,
+                    3 => r#""rec": {"x": "1.5", "ys": [{"d": "2020-01-02"}, {"d": "2020-01-03"}]}"#,
+                    4 => r#""rec": {"ys": [], "x": null}"#,
+                    5 => r#""zz": {"q": [1]}"#,
+                    6 => r#""N\u0061me": "e""#,
+                    7 => r#""name": "lower""#,
+                    8 => r#""id": "8""#,
+                    9 => r#""tags": []"#,
+                    10 => r#""rec": {"x": 1, "x": 2}"#,
+                    _ => r#""id": 9"#,
+                }
+            };
+            let seps = [", ", ",", " ,  ", ",\t", " ", ",,"];
+            let colons = [": ", ":", " : ", ":\t"];
+            let lines: Vec<String> = rows
+                .iter()
+                .map(|members| {
+                    let mut line = String::from("{");
+                    for (n, &(which, sep, colon)) in members.iter().enumerate() {
+                        if n > 0 {
+                            line.push_str(seps[sep]);
+                        } else if sep == 5 {
+                            line.push(' ');
+                        }
+                        line.push_str(&member(which).replacen(": ", colons[colon], 1));
+                    }
+                    line.push('}');
+                    line
+                })
+                .collect();
+            let mut options = WalkOptions::new();
+            if ignore {
+                options = options.with_unknown_keys(UnknownKeys::Ignore);
+            }
+            if folded {
+                options = options.with_key_match(KeyMatch::CaseInsensitive);
+            }
+            let together = walk(options, &lines.join("\n"));
+            proptest::prop_assert_eq!(together, walk_alone(options, &lines));
+        }
     }
 }

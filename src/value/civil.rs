@@ -333,9 +333,21 @@ fn ascii_number(digits: &[u8]) -> Option<u32> {
     Some(v)
 }
 
+/// The values of `N` ASCII digits, or `None` if one is not a digit (one
+/// test for all of them: a value below 10 plus 6 stays below 16).
+#[inline(always)]
+pub(crate) fn ascii_digits<const N: usize>(chars: [u8; N]) -> Option<[u32; N]> {
+    let values = chars.map(|c| u32::from(c.wrapping_sub(b'0')));
+    let mut any = 0u32;
+    for v in values {
+        any |= v + 6;
+    }
+    (any < 16).then_some(values)
+}
+
 /// A date from its fields (year of at most four digits), range-checked.
 #[inline]
-fn checked_date(year: u32, month: u32, day: u32) -> Result<Date, Reject> {
+pub(crate) fn checked_date(year: u32, month: u32, day: u32) -> Result<Date, Reject> {
     if year == 0 {
         return Err(Reject::Year);
     }
@@ -574,6 +586,21 @@ impl Date {
     /// # Ok::<(), bqcodec::ValueError>(())
     /// ```
     pub fn parse_text(text: &str) -> Result<Self, ValueError> {
+        // The canonical `YYYY-MM-DD` alone, by fixed positions; anything
+        // else (or a date that does not exist) takes the general path,
+        // which decides and words the error.
+        if let Ok(&[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1]) =
+            <&[u8; 10]>::try_from(text.as_bytes())
+            && let Some([y0, y1, y2, y3, m0, m1, d0, d1]) =
+                ascii_digits([y0, y1, y2, y3, m0, m1, d0, d1])
+            && let Ok(date) = checked_date(
+                y0 * 1000 + y1 * 100 + y2 * 10 + y3,
+                m0 * 10 + m1,
+                d0 * 10 + d1,
+            )
+        {
+            return Ok(date);
+        }
         let mut c = Cursor::new(text);
         parse_date_prefix(&mut c)
             .and_then(|d| {

@@ -51,7 +51,8 @@ use super::Input;
 use super::civil;
 use super::civil::{
     Cursor, Date, IntegerError, MICRO_PRECISION, MICROS_PER_DAY, PICOS_PER_MICRO, PICOS_PER_SECOND,
-    Reject, SECONDS_PER_DAY, Time, TimeOfDay, json_integer, parse_datetime_prefix,
+    Reject, SECONDS_PER_DAY, Time, TimeOfDay, ascii_digits, checked_date, json_integer,
+    parse_datetime_prefix,
 };
 use crate::error::ValueError;
 use std::fmt;
@@ -519,44 +520,58 @@ fn epoch_seconds_micros(text: &str) -> Result<i64, SecondsError> {
 /// (which also produces every error), so this only ever agrees with it.
 #[inline]
 fn fast_rfc3339(text: &str) -> Option<Timestamp> {
-    let b = text.as_bytes();
-    if b.len() < 20 || b.last() != Some(&b'Z') {
+    let (head, rest) = text.as_bytes().split_first_chunk::<19>()?;
+    let [
+        y0,
+        y1,
+        y2,
+        y3,
+        b'-',
+        m0,
+        m1,
+        b'-',
+        d0,
+        d1,
+        b'T' | b' ',
+        h0,
+        h1,
+        b':',
+        i0,
+        i1,
+        b':',
+        s0,
+        s1,
+    ] = *head
+    else {
         return None;
-    }
-    let d = |i: usize| -> Option<u32> {
-        let c = *b.get(i)?;
-        c.is_ascii_digit().then(|| u32::from(c - b'0'))
     };
-    let two = |i: usize| Some(d(i)? * 10 + d(i + 1)?);
-    if b.get(4) != Some(&b'-')
-        || b.get(7) != Some(&b'-')
-        || !matches!(b.get(10), Some(b'T' | b' '))
-        || b.get(13) != Some(&b':')
-        || b.get(16) != Some(&b':')
-    {
+    let [y0, y1, y2, y3, m0, m1, d0, d1, h0, h1, i0, i1, s0, s1] =
+        ascii_digits([y0, y1, y2, y3, m0, m1, d0, d1, h0, h1, i0, i1, s0, s1])?;
+    let (hour, minute, second) = (h0 * 10 + h1, i0 * 10 + i1, s0 * 10 + s1);
+    if hour > 23 || minute > 59 || second > 59 {
         return None;
     }
-    let year = d(0)? * 1000 + d(1)? * 100 + two(2)?;
-    let (month, day, hour, minute, second) = (two(5)?, two(8)?, two(11)?, two(14)?, two(17)?);
-    if hour > 23 || minute > 59 || second > 59 || year == 0 {
-        return None;
-    }
-    let frac = b.get(19..b.len() - 1)?;
-    let micros_frac = match frac {
-        [] => 0,
-        [b'.', digits @ ..] if (1..=6).contains(&digits.len()) => {
+    let micros_frac = match rest {
+        [b'Z'] => 0,
+        [b'.', digits @ .., b'Z'] if (1..=6).contains(&digits.len()) => {
             let mut v = 0u32;
             for &c in digits {
-                if !c.is_ascii_digit() {
+                let d = c.wrapping_sub(b'0');
+                if d > 9 {
                     return None;
                 }
-                v = v * 10 + u32::from(c - b'0');
+                v = v * 10 + u32::from(d);
             }
             v * 10u32.pow(6 - digits.len() as u32)
         }
         _ => return None,
     };
-    let date = Date::from_ymd(year as i32, month, day).ok()?;
+    let date = checked_date(
+        y0 * 1000 + y1 * 100 + y2 * 10 + y3,
+        m0 * 10 + m1,
+        d0 * 10 + d1,
+    )
+    .ok()?;
     let secs = i64::from(date.days()) * 86_400
         + i64::from(hour) * 3600
         + i64::from(minute) * 60
