@@ -402,6 +402,43 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// A JSON integer of at most 18 digits (`-?(0|[1-9][0-9]*)`, no fraction
+    /// or exponent) at the cursor, read and valued in one pass; `None` with
+    /// the cursor unmoved for anything else, which [`Scanner::number`] then
+    /// reads and words.
+    #[inline]
+    pub(crate) fn plain_int64(&mut self) -> Option<i64> {
+        let b = self.bytes;
+        let mut i = self.pos;
+        let negative = b.get(i) == Some(&b'-');
+        if negative {
+            i += 1;
+        }
+        let start = i;
+        let mut v = 0i64;
+        while let Some(&c) = b.get(i) {
+            let d = c.wrapping_sub(b'0');
+            if d > 9 {
+                break;
+            }
+            if i - start == 18 {
+                return None; // 19 digits may not fit: the general path
+            }
+            v = v * 10 + i64::from(d);
+            i += 1;
+        }
+        match (i - start, b.get(start)) {
+            (0, _) => return None,
+            (n, Some(b'0')) if n > 1 => return None,
+            _ => {}
+        }
+        if let Some(b'.' | b'e' | b'E') = b.get(i) {
+            return None;
+        }
+        self.pos = i;
+        Some(if negative { -v } else { v })
+    }
+
     /// Consumes a number and returns its text, checked against JSON's grammar.
     pub fn number(&mut self) -> Result<&'a str, SyntaxError> {
         self.skip_ws();
@@ -760,5 +797,36 @@ mod tests {
                 .skip_value(&mut String::new())
                 .is_err()
         );
+    }
+
+    proptest::proptest! {
+        /// The one-pass integer read agrees with the general one: where it
+        /// answers, `number` + INT64 parsing give the same value and end.
+        #[test]
+        fn plain_int64_agrees_with_number_then_parse(text in "-?[0-9]{0,21}([.eE][0-9]{0,2})?[,}]?") {
+            let mut fast = Scanner::new(text.as_bytes());
+            let mut slow = Scanner::new(text.as_bytes());
+            if let Some(v) = fast.plain_int64() {
+                let number = slow.number().map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+                let want = crate::value::scalar::parse_int64(crate::value::Input::Number(number));
+                proptest::prop_assert_eq!(Ok(v), want.map_err(|e| e.to_string()));
+                proptest::prop_assert_eq!(fast.pos(), slow.pos());
+            } else {
+                proptest::prop_assert_eq!(fast.pos(), 0);
+            }
+        }
+    }
+
+    #[test]
+    fn plain_int64_takes_only_short_plain_integers() {
+        let read = |t: &str| Scanner::new(t.as_bytes()).plain_int64();
+        assert_eq!(read("0"), Some(0));
+        assert_eq!(read("-0,"), Some(0));
+        assert_eq!(read("123456789012345678}"), Some(123_456_789_012_345_678));
+        assert_eq!(read("-123456789012345678"), Some(-123_456_789_012_345_678));
+        // 19 digits, fractions, exponents, leading zeros, no digits: the general path.
+        for t in ["9223372036854775807", "1.0", "1e3", "01", "-", "-x", ""] {
+            assert_eq!(read(t), None, "{t}");
+        }
     }
 }

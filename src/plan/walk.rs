@@ -693,6 +693,13 @@ impl<'p> Walker<'p> {
                         return Ok(());
                     }
                 }
+                if let Codec::Int64 = codec
+                    && peek == Peek::Number
+                    && let Some(v) = sc.plain_int64()
+                {
+                    sink.leaf_int64(f, v)?;
+                    return Ok(());
+                }
                 let input = match peek {
                     Peek::Null => Input::Null,
                     Peek::Bool => Input::Bool(sc.boolean()?),
