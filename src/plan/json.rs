@@ -103,7 +103,9 @@ impl<'a> Scanner<'a> {
     pub fn new(bytes: &'a [u8]) -> Self {
         Scanner {
             bytes,
-            text: std::str::from_utf8(bytes).ok(),
+            // simdutf8: the whole input is checked once, at several times
+            // std's speed on the ASCII that rows mostly are.
+            text: simdutf8::basic::from_utf8(bytes).ok(),
             pos: 0,
         }
     }

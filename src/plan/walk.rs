@@ -753,42 +753,10 @@ fn leaf<S: Sink>(
     }
 }
 
-/// The position of the next `\n` at or after `from`, eight bytes at a time.
+/// The position of the next `\n` at or after `from` (memchr: SIMD where
+/// the CPU has it; a row is a few hundred bytes to scan).
 fn find_newline(bytes: &[u8], from: usize) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let mut i = from;
-    let hits_in = |chunk: &[u8]| -> u64 {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(w) ^ (LO * u64::from(b'\n'));
-        x.wrapping_sub(LO) & !x & HI
-    };
-    // Sixteen bytes a step while no newline is near.
-    while let Some(pair) = bytes.get(i..i + 16) {
-        let (a, b) = pair.split_at(8);
-        let (ha, hb) = (hits_in(a), hits_in(b));
-        if ha | hb != 0 {
-            break;
-        }
-        i += 16;
-    }
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(w) ^ (LO * u64::from(b'\n'));
-        let hits = x.wrapping_sub(LO) & !x & HI;
-        if hits != 0 {
-            // The lowest flagged byte is always a true newline.
-            return Some(i + (hits.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-    }
-    bytes
-        .get(i..)?
-        .iter()
-        .position(|&b| b == b'\n')
-        .map(|p| i + p)
+    memchr::memchr(b'\n', bytes.get(from..)?).map(|p| from + p)
 }
 
 fn kind_name(p: Peek) -> &'static str {
