@@ -502,6 +502,42 @@ impl<'a> Scanner<'a> {
         self.string_escaped(start, scratch)
     }
 
+    /// A string without escapes at the cursor (after white space), borrowed
+    /// from the input; `None` with the cursor unmoved for anything else
+    /// (escapes, a raw control byte, no closing quote, not UTF-8), which
+    /// [`Scanner::string`] then reads or words.
+    #[inline(always)]
+    pub(crate) fn plain_str(&mut self) -> Option<&'a str> {
+        self.skip_ws();
+        let open = self.pos;
+        if self.bytes.get(open) != Some(&b'"') {
+            return None;
+        }
+        self.pos = open + 1;
+        loop {
+            self.skip_plain();
+            match self.bytes.get(self.pos) {
+                Some(b'"') => break,
+                // Within eight bytes of the end `skip_plain` stops early.
+                Some(&b) if b >= 0x20 && b != b'\\' => self.pos += 1,
+                _ => {
+                    self.pos = open;
+                    return None;
+                }
+            }
+        }
+        match self.text.and_then(|t| t.get(open + 1..self.pos)) {
+            Some(s) => {
+                self.pos += 1;
+                Some(s)
+            }
+            None => {
+                self.pos = open;
+                None
+            }
+        }
+    }
+
     /// When the next value is a string: the bytes after its opening quote
     /// (to the end of the input) and their offset, for a reader that finds
     /// the closing quote itself. `None` for any other value, or when the

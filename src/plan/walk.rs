@@ -665,6 +665,55 @@ impl<'p> Walker<'p> {
                 Ok(())
             }
             PlanKind::Leaf(codec) => {
+                // The common types in their usual JSON form, straight from
+                // the row text to the typed parser and the sink; anything
+                // else (escapes, other forms, parameterized types) below.
+                match (codec, peek) {
+                    (Codec::String { max_length: None }, Peek::String) => {
+                        if let Some(text) = sc.plain_str() {
+                            sink.leaf_string(f, text)?;
+                            return Ok(());
+                        }
+                    }
+                    (Codec::Date, Peek::String) => {
+                        if let Some(text) = sc.plain_str() {
+                            sink.leaf_date(f, Date::parse_text(text)?)?;
+                            return Ok(());
+                        }
+                    }
+                    (Codec::Timestamp { picos: false }, Peek::String) => {
+                        if let Some(text) = sc.plain_str() {
+                            sink.leaf_timestamp(f, Timestamp::parse_text(text)?)?;
+                            return Ok(());
+                        }
+                    }
+                    (Codec::Numeric(p), Peek::String) => {
+                        if let Some(text) = sc.plain_str() {
+                            let rounding = self.plan.options.policy.rounding;
+                            sink.leaf_numeric(f, Numeric::parse_str(text, *p, rounding)?)?;
+                            return Ok(());
+                        }
+                    }
+                    (Codec::Bytes { max_length }, Peek::String) => {
+                        if let Some(text) = sc.plain_str() {
+                            let out = &mut self.values.bytes;
+                            scalar::parse_bytes_into(Input::Str(text), *max_length, out)?;
+                            sink.leaf_bytes(f, out)?;
+                            return Ok(());
+                        }
+                    }
+                    (Codec::Int64, Peek::Number) => {
+                        if let Some(v) = sc.plain_int64() {
+                            sink.leaf_int64(f, v)?;
+                            return Ok(());
+                        }
+                    }
+                    (Codec::Bool, Peek::Bool) => {
+                        sink.leaf_bool(f, sc.boolean()?)?;
+                        return Ok(());
+                    }
+                    _ => {}
+                }
                 let policy = &self.plan.options.policy;
                 let slot = depth * 2 + 1;
                 if self.scratch.len() <= slot {
@@ -692,13 +741,6 @@ impl<'p> Walker<'p> {
                         sink.leaf_json(f, text)?;
                         return Ok(());
                     }
-                }
-                if let Codec::Int64 = codec
-                    && peek == Peek::Number
-                    && let Some(v) = sc.plain_int64()
-                {
-                    sink.leaf_int64(f, v)?;
-                    return Ok(());
                 }
                 let input = match peek {
                     Peek::Null => Input::Null,

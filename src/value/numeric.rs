@@ -535,16 +535,28 @@ fn hex_for_message(bytes: &[u8]) -> String {
 /// Minimal little-endian two's complement: drops high bytes that only repeat
 /// the sign of the byte below them.
 fn push_minimal_le(le: &[u8], out: &mut Vec<u8>) {
+    // The bytes that carry value: all but the top run of 0x00 (0xff for a
+    // negative number) whose removal keeps the sign bit of the byte below.
+    let negative = le.last().is_some_and(|&top| top & 0x80 != 0);
+    let fill = if negative { 0xff } else { 0x00 };
     let mut len = le.len();
-    while len > 1 {
-        let (Some(&top), Some(&next)) = (le.get(len - 1), le.get(len - 2)) else {
-            break;
-        };
-        let redundant = (top == 0x00 && next & 0x80 == 0) || (top == 0xff && next & 0x80 != 0);
-        if !redundant {
-            break;
-        }
+    // Skip whole fill bytes from the top, eight at a time where possible.
+    while len > 8
+        && le
+            .get(len - 8..len)
+            .is_some_and(|w| w.iter().all(|&b| b == fill))
+    {
+        len -= 8;
+    }
+    while len > 1 && le.get(len - 1) == Some(&fill) {
         len -= 1;
+    }
+    // Keep one fill byte when the byte below has the wrong sign bit.
+    if let Some(&below) = le.get(len - 1)
+        && (below & 0x80 != 0) != negative
+        && len < le.len()
+    {
+        len += 1;
     }
     out.extend_from_slice(le.get(..len).unwrap_or(le));
 }
@@ -627,7 +639,10 @@ fn fast_plain_decimal(text: &str) -> Option<i128> {
         }
         f = f * 10 + i64::from(c - b'0');
     }
-    let scaled = i128::from(v) * 1_000_000_000 + i128::from(f) * 10i128.pow(9 - frac.len() as u32);
+    // f < 10^9 and the power ≤ 10^9: the product fits an i64 (a table
+    // lookup, not `pow`'s loop).
+    let f = f * POW10_U64.get(9 - frac.len()).map_or(0, |&p| p as i64);
+    let scaled = i128::from(v) * 1_000_000_000 + i128::from(f);
     Some(if neg { -scaled } else { scaled })
 }
 
@@ -2269,6 +2284,27 @@ mod fast_path_tests {
                 let general = Numeric::parse_str(&format!("{text}e0"), DecimalParams::default(), Rounding::Reject);
                 prop_assert_eq!(Ok(Numeric(fast)), general, "{}", text);
             }
+        }
+
+        /// The minimal two's complement bytes: the shortest prefix that
+        /// sign-extends back to the value (checked against the definition,
+        /// trimming one byte at a time), for values of every length.
+        #[test]
+        fn minimal_le_is_the_shortest_sign_extending_prefix(v in any::<i128>(), shift in 0u32..128) {
+            let v = v >> shift;
+            let le = v.to_le_bytes();
+            let mut out = Vec::new();
+            push_minimal_le(&le, &mut out);
+            let mut want = le.len();
+            while want > 1 {
+                let (top, next) = (le[want - 1], le[want - 2]);
+                if (top == 0x00 && next & 0x80 == 0) || (top == 0xff && next & 0x80 != 0) {
+                    want -= 1;
+                } else {
+                    break;
+                }
+            }
+            prop_assert_eq!(&out[..], &le[..want]);
         }
     }
 }
