@@ -688,11 +688,8 @@ impl Sink for ProtoSink<'_> {
             return self.leaf_slow(code, late, &Scalar::Numeric(value));
         }
         let start = self.rows.data.len();
-        let mut b = std::mem::take(&mut self.scratch);
-        b.clear();
-        value.write_bigdecimal_bytes(&mut b);
-        self.write_len_bytes(code.number, &b);
-        self.scratch = b;
+        let (bytes, len) = value.bigdecimal_bytes();
+        self.write_len_bytes(code.number, bytes.get(..len).unwrap_or(&bytes));
         if late {
             self.settle(code.number, start);
         }

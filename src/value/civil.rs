@@ -90,17 +90,22 @@ pub(crate) const MICRO_PRECISION: &str =
 // ---------------------------------------------------------------------------
 
 fn is_leap_year(year: i32) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+    // `&` and `|`, not `&&` and `||`: no branch on the year (rows bring
+    // years in no order a predictor could learn).
+    (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
 }
 
+/// Days in each month of a common year (index 0 unused).
+const MONTH_DAYS: [u8; 13] = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/// The days of `month` (1–12; 0 for any other) in `year`, by table: a
+/// `match` on the month becomes a branch that random dates mispredict.
 fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap_year(year) => 29,
-        2 => 28,
-        _ => 0,
-    }
+    let common = usize::try_from(month)
+        .ok()
+        .and_then(|m| MONTH_DAYS.get(m))
+        .map_or(0, |&d| u32::from(d));
+    common + u32::from((month == 2) & is_leap_year(year))
 }
 
 /// Days since 1970-01-01 of a valid date with year 1–9999.

@@ -806,7 +806,22 @@ impl Numeric {
     /// # Ok::<(), bqcodec::ValueError>(())
     /// ```
     pub fn write_bigdecimal_bytes(self, out: &mut Vec<u8>) {
-        push_minimal_le(&self.0.to_le_bytes(), out);
+        let (bytes, len) = self.bigdecimal_bytes();
+        out.extend_from_slice(bytes.get(..len).unwrap_or(&bytes));
+    }
+
+    /// The BigDecimal encoding in place: the little-endian bytes and how
+    /// many of them it takes (1–16), counted without a loop — the bits
+    /// besides the sign's run, plus the sign bit, in whole bytes.
+    #[inline]
+    pub(crate) fn bigdecimal_bytes(self) -> ([u8; 16], usize) {
+        let magnitude_bits = if self.0 < 0 {
+            128 - (!self.0).leading_zeros()
+        } else {
+            128 - self.0.leading_zeros()
+        };
+        let len = (magnitude_bits as usize + 1).div_ceil(8);
+        (self.0.to_le_bytes(), len)
     }
 
     /// This value if it fits the declared `params` (precision and scale of a
@@ -2305,6 +2320,11 @@ mod fast_path_tests {
                 }
             }
             prop_assert_eq!(&out[..], &le[..want]);
+            if let Ok(n) = Numeric::from_scaled(v) {
+                let mut direct = Vec::new();
+                n.write_bigdecimal_bytes(&mut direct);
+                prop_assert_eq!(&direct[..], &le[..want]);
+            }
         }
     }
 }

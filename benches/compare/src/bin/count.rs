@@ -35,7 +35,9 @@ fn main() {
         "nested30" => (rows::NESTED30_SCHEMA, rows::nested30(2_000)),
         other => panic!("unknown data set {other}"),
     };
-    let schema = TableSchema::from_json(schema_json).unwrap();
+    // COUNT_SCHEMA: another schema file for the same rows (experiments).
+    let schema_text = std::env::var("COUNT_SCHEMA").map(|p| std::fs::read_to_string(p).unwrap());
+    let schema = TableSchema::from_json(schema_text.as_deref().unwrap_or(schema_json)).unwrap();
     let writer =
         ProtoWriter::new(&schema, DescriptorOptions::default(), WalkOptions::new()).unwrap();
     let mut codec = BigQueryWriteCodecBench::new(&their_schema(&schema));
