@@ -8,10 +8,10 @@ use super::json::{Peek, Scanner, Sep, Str, SyntaxError};
 use super::{Plan, PlanField, PlanKind, PlanRecord, Sink, UnknownKeys};
 use crate::error::{FieldPath, PathSegment, RowError, ValueError};
 use crate::schema::Mode;
-use crate::value::civil::Date;
+use crate::value::civil::{self, Date};
 use crate::value::numeric::Numeric;
 use crate::value::scalar::{self, ParseScratch};
-use crate::value::timestamp::Timestamp;
+use crate::value::timestamp::{self, Timestamp};
 use crate::value::{Codec, Input, Policy, json};
 
 /// An error inside a row, with its path built while unwinding. Boxed: the
@@ -677,13 +677,21 @@ impl<'p> Walker<'p> {
                     }
                     (Codec::Date, Peek::String) => {
                         if let Some(text) = sc.plain_str() {
-                            sink.leaf_date(f, Date::parse_text(text)?)?;
+                            let date = match civil::fast_date(text) {
+                                Some(d) => d,
+                                None => Date::parse_text(text)?,
+                            };
+                            sink.leaf_date(f, date)?;
                             return Ok(());
                         }
                     }
                     (Codec::Timestamp { picos: false }, Peek::String) => {
                         if let Some(text) = sc.plain_str() {
-                            sink.leaf_timestamp(f, Timestamp::parse_text(text)?)?;
+                            let ts = match timestamp::fast_rfc3339(text) {
+                                Some(t) => t,
+                                None => Timestamp::parse_text(text)?,
+                            };
+                            sink.leaf_timestamp(f, ts)?;
                             return Ok(());
                         }
                     }

@@ -89,6 +89,7 @@ pub(crate) const MICRO_PRECISION: &str =
 // non-negative where noted; nothing can overflow an i32.
 // ---------------------------------------------------------------------------
 
+#[inline]
 fn is_leap_year(year: i32) -> bool {
     // `&` and `|`, not `&&` and `||`: no branch on the year (rows bring
     // years in no order a predictor could learn).
@@ -100,6 +101,7 @@ const MONTH_DAYS: [u8; 13] = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
 /// The days of `month` (1–12; 0 for any other) in `year`, by table: a
 /// `match` on the month becomes a branch that random dates mispredict.
+#[inline]
 fn days_in_month(year: i32, month: u32) -> u32 {
     let common = usize::try_from(month)
         .ok()
@@ -109,6 +111,7 @@ fn days_in_month(year: i32, month: u32) -> u32 {
 }
 
 /// Days since 1970-01-01 of a valid date with year 1–9999.
+#[inline]
 fn days_from_civil(year: i32, month: u32, day: u32) -> i32 {
     // month and day were checked (1–12, 1–31), so these conversions are exact.
     let m = i32::try_from(month).unwrap_or(1);
@@ -348,6 +351,25 @@ pub(crate) fn ascii_digits<const N: usize>(chars: [u8; N]) -> Option<[u32; N]> {
         any |= v + 6;
     }
     (any < 16).then_some(values)
+}
+
+/// The canonical `YYYY-MM-DD` alone, by fixed positions, when it is a date
+/// that exists; `None` for anything else (the general parser then decides).
+/// Inlined into the row walk's DATE leaf.
+#[inline]
+pub(crate) fn fast_date(text: &str) -> Option<Date> {
+    let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] =
+        <&[u8; 10]>::try_from(text.as_bytes()).ok()?
+    else {
+        return None;
+    };
+    let [y0, y1, y2, y3, m0, m1, d0, d1] = ascii_digits([y0, y1, y2, y3, m0, m1, d0, d1])?;
+    checked_date(
+        y0 * 1000 + y1 * 100 + y2 * 10 + y3,
+        m0 * 10 + m1,
+        d0 * 10 + d1,
+    )
+    .ok()
 }
 
 /// A date from its fields (year of at most four digits), range-checked.
@@ -594,16 +616,7 @@ impl Date {
         // The canonical `YYYY-MM-DD` alone, by fixed positions; anything
         // else (or a date that does not exist) takes the general path,
         // which decides and words the error.
-        if let Ok(&[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1]) =
-            <&[u8; 10]>::try_from(text.as_bytes())
-            && let Some([y0, y1, y2, y3, m0, m1, d0, d1]) =
-                ascii_digits([y0, y1, y2, y3, m0, m1, d0, d1])
-            && let Ok(date) = checked_date(
-                y0 * 1000 + y1 * 100 + y2 * 10 + y3,
-                m0 * 10 + m1,
-                d0 * 10 + d1,
-            )
-        {
+        if let Some(date) = fast_date(text) {
             return Ok(date);
         }
         let mut c = Cursor::new(text);

@@ -519,7 +519,7 @@ fn epoch_seconds_micros(text: &str) -> Result<i64, SecondsError> {
 /// general grammar's machinery. `None` sends the text to the general parser
 /// (which also produces every error), so this only ever agrees with it.
 #[inline]
-fn fast_rfc3339(text: &str) -> Option<Timestamp> {
+pub(crate) fn fast_rfc3339(text: &str) -> Option<Timestamp> {
     let (head, rest) = text.as_bytes().split_first_chunk::<19>()?;
     let [
         y0,
@@ -576,7 +576,10 @@ fn fast_rfc3339(text: &str) -> Option<Timestamp> {
         + i64::from(hour) * 3600
         + i64::from(minute) * 60
         + i64::from(second);
-    Timestamp::from_micros(secs * 1_000_000 + i64::from(micros_frac)).ok()
+    let micros = secs * 1_000_000 + i64::from(micros_frac);
+    (MIN_MICROS..=MAX_MICROS)
+        .contains(&micros)
+        .then_some(Timestamp(micros))
 }
 
 impl fmt::Display for Timestamp {
