@@ -716,6 +716,31 @@ impl<'p> Walker<'p> {
                             return Ok(());
                         }
                     }
+                    // The integer forms (µs since the epoch, days since
+                    // 1970-01-01) when in range; otherwise the general path
+                    // reads them again and words the error.
+                    (Codec::Timestamp { picos: false }, Peek::Number) => {
+                        let at = sc.pos();
+                        if let Some(v) = sc.plain_int64() {
+                            if let Ok(ts) = Timestamp::from_micros(v) {
+                                sink.leaf_timestamp(f, ts)?;
+                                return Ok(());
+                            }
+                            sc.set_pos(at);
+                        }
+                    }
+                    (Codec::Date, Peek::Number) => {
+                        let at = sc.pos();
+                        if let Some(v) = sc.plain_int64() {
+                            if let Some(d) =
+                                i32::try_from(v).ok().and_then(|d| Date::from_days(d).ok())
+                            {
+                                sink.leaf_date(f, d)?;
+                                return Ok(());
+                            }
+                            sc.set_pos(at);
+                        }
+                    }
                     (Codec::Bool, Peek::Bool) => {
                         sink.leaf_bool(f, sc.boolean()?)?;
                         return Ok(());
@@ -1230,5 +1255,41 @@ mod tests {
             let together = walk(options, &lines.join("\n"));
             proptest::prop_assert_eq!(together, walk_alone(options, &lines));
         }
+    }
+
+    #[test]
+    fn integer_dates_and_timestamps_in_and_out_of_range() {
+        let schema = TableSchema::from_json(
+            r#"[{"name": "t", "type": "TIMESTAMP"}, {"name": "d", "type": "DATE"}]"#,
+        )
+        .unwrap();
+        let plan = Plan::compile(&schema, WalkOptions::new()).unwrap();
+        let mut log = Log::default();
+        let rows = concat!(
+            "{\"t\": 1, \"d\": -719162}\n",
+            "{\"t\": 253402300799999999, \"d\": 2932896}\n",
+            "{\"t\": 253402300800000000}\n",
+            "{\"d\": 2932897}\n",
+            "{\"d\": 99999999999}\n",
+            "{\"t\": 99999999999999999999}\n",
+            "{\"t\": -0, \"d\": 1.0}\n",
+        );
+        let out = Walker::new(&plan).walk_ndjson(rows.as_bytes(), 0, &mut log);
+        assert_eq!(
+            log.rows,
+            [
+                "0: t=1970-01-01T00:00:00.000001Z d=0001-01-01",
+                "1: t=9999-12-31T23:59:59.999999Z d=9999-12-31",
+            ]
+        );
+        let errors: Vec<String> = out.errors.iter().map(ToString::to_string).collect();
+        assert_eq!(errors.len(), 5, "{errors:?}");
+        for (e, row) in errors.iter().zip(2..) {
+            assert!(e.starts_with(&format!("row {row}: ")), "{e}");
+        }
+        assert!(errors[0].contains("253402300800000000"), "{}", errors[0]);
+        assert!(errors[1].contains("2932897"), "{}", errors[1]);
+        assert!(errors[2].contains("99999999999"), "{}", errors[2]);
+        assert!(errors[3].contains("99999999999999999999"), "{}", errors[3]);
     }
 }

@@ -36,6 +36,9 @@ fn bench<T: serde::de::DeserializeOwned + serde::Serialize>(
     let (rows, outcome) = writer.encode_ndjson(canon.as_bytes(), 0);
     assert!(outcome.errors.is_empty(), "{:?}", outcome.errors.first());
     assert_eq!(rows.len(), n);
+    let (rows, outcome) = writer.encode_ndjson(native.as_bytes(), 0);
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors.first());
+    assert_eq!(rows.len(), n);
 
     let theirs = their_schema(&schema);
     let mut codec = BigQueryWriteCodecBench::new(&theirs);
@@ -48,6 +51,17 @@ fn bench<T: serde::de::DeserializeOwned + serde::Serialize>(
     });
     g.bench_function("bqcodec", |b| {
         b.iter(|| black_box(writer.encode_ndjson(black_box(canon.as_bytes()), 0).0.len()))
+    });
+    // The same bytes the `bigquery` crate reads (DATE/TIMESTAMP as integers).
+    g.bench_function("bqcodec, native rows", |b| {
+        b.iter(|| {
+            black_box(
+                writer
+                    .encode_ndjson(black_box(native.as_bytes()), 0)
+                    .0
+                    .len(),
+            )
+        })
     });
     g.bench_function("bigquery crate (NDJSON → typed rows → proto)", |b| {
         b.iter(|| black_box(theirs_from_ndjson::<T>(&mut codec, black_box(native))))

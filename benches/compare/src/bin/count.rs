@@ -1,6 +1,7 @@
 //! One workload of the head-to-head benchmarks, run five times, for an
 //! instruction counter: `valgrind --tool=callgrind target/release/count
-//! bench10|nested30 WORKLOAD` with WORKLOAD one of bqcodec (proto rows),
+//! bench10|nested30 WORKLOAD` with WORKLOAD one of bqcodec (proto rows), native (proto rows
+//! from the native NDJSON the bigquery crate reads),
 //! walk (the row walk, no sink), arrow (record batches), arrowjson
 //! (bench10 only), bigquery, ignored (serde_json IgnoredAny) or none.
 //! Subtract the `none` run (data generation) from the others; the counts do
@@ -53,6 +54,10 @@ fn main() {
             "ignored" => ignored_any(black_box(&canon)),
             "bqcodec" => writer
                 .encode_ndjson(black_box(canon.as_bytes()), 0)
+                .0
+                .byte_len(),
+            "native" => writer
+                .encode_ndjson(black_box(native.as_bytes()), 0)
                 .0
                 .byte_len(),
             "walk" => {
