@@ -80,6 +80,25 @@ pub(crate) struct Sep {
     len: usize,
 }
 
+/// Up to 16 bytes as a little-endian word and the mask of their bytes, for
+/// comparing them with one load; `None` for longer text.
+pub(crate) fn masked_word(text: &[u8]) -> Option<(u128, u128)> {
+    let n = text.len();
+    if n > 16 {
+        return None;
+    }
+    let mut b = [0u8; 16];
+    for (slot, &byte) in b.iter_mut().zip(text) {
+        *slot = byte;
+    }
+    let mask = if n == 16 {
+        u128::MAX
+    } else {
+        (1u128 << (8 * n)) - 1
+    };
+    Some((u128::from_le_bytes(b), mask))
+}
+
 /// A cursor over JSON bytes.
 pub struct Scanner<'a> {
     bytes: &'a [u8],
@@ -381,26 +400,16 @@ impl<'a> Scanner<'a> {
     /// more than 16 bytes).
     #[inline]
     pub(crate) fn sep_since(&self, from: usize) -> Sep {
-        let Some(text) = self.bytes.get(from..self.pos) else {
-            return Sep::default();
-        };
-        let n = text.len();
-        if n == 0 || n > 16 {
-            return Sep::default();
-        }
-        let mut b = [0u8; 16];
-        for (slot, &byte) in b.iter_mut().zip(text) {
-            *slot = byte;
-        }
-        let mask = if n == 16 {
-            u128::MAX
-        } else {
-            (1u128 << (8 * n)) - 1
-        };
-        Sep {
-            word: u128::from_le_bytes(b),
-            mask,
-            len: n,
+        match self.bytes.get(from..self.pos) {
+            Some(text) if !text.is_empty() => match masked_word(text) {
+                Some((word, mask)) => Sep {
+                    word,
+                    mask,
+                    len: text.len(),
+                },
+                None => Sep::default(),
+            },
+            _ => Sep::default(),
         }
     }
 

@@ -581,22 +581,7 @@ pub(crate) struct KeyWord {
 
 impl KeyWord {
     fn new(name: &str) -> KeyWord {
-        let word = |text: &[u8]| -> (u128, u128) {
-            let n = text.len();
-            if n > 16 {
-                return (0, 0);
-            }
-            let mut b = [0u8; 16];
-            for (slot, &byte) in b.iter_mut().zip(text) {
-                *slot = byte;
-            }
-            let mask = if n == 16 {
-                u128::MAX
-            } else {
-                (1u128 << (8 * n)) - 1
-            };
-            (u128::from_le_bytes(b), mask)
-        };
+        let word = |text: &[u8]| json::masked_word(text).unwrap_or((0, 0));
         let mut text = Vec::with_capacity(name.len() + 3);
         text.push(b'"');
         text.extend_from_slice(name.as_bytes());
