@@ -450,6 +450,55 @@ impl<'a> Scanner<'a> {
         Some(if negative { -v } else { v })
     }
 
+    /// A JSON number `-?(0|[1-9][0-9]*)(.[0-9]+)?` with at most 15 digits
+    /// in all (no exponent) at the cursor, read and valued in one pass as
+    /// the nearest f64 (see [`crate::value::scalar::f64_from_decimal`]);
+    /// `None` with the cursor unmoved for anything else, which
+    /// [`Scanner::number`] and the FLOAT64 parser then read and word.
+    #[inline]
+    pub(crate) fn plain_f64(&mut self) -> Option<f64> {
+        let b = self.bytes;
+        let mut i = self.pos;
+        let negative = b.get(i) == Some(&b'-');
+        if negative {
+            i += 1;
+        }
+        let int_start = i;
+        let mut mantissa = 0u64;
+        // Wrapping: more than 15 digits are refused below, whatever they sum to.
+        let mut digits = |i: &mut usize| {
+            while let Some(&c) = b.get(*i) {
+                let d = c.wrapping_sub(b'0');
+                if d > 9 {
+                    break;
+                }
+                mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
+                *i += 1;
+            }
+        };
+        digits(&mut i);
+        let int_len = i - int_start;
+        if int_len == 0 || (int_len > 1 && b.get(int_start) == Some(&b'0')) {
+            return None;
+        }
+        let mut frac_len = 0;
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            let frac_start = i;
+            digits(&mut i);
+            frac_len = i - frac_start;
+            if frac_len == 0 {
+                return None;
+            }
+        }
+        if int_len + frac_len > 15 || matches!(b.get(i), Some(b'e' | b'E')) {
+            return None;
+        }
+        let v = crate::value::scalar::f64_from_decimal(mantissa, frac_len)?;
+        self.pos = i;
+        Some(if negative { -v } else { v })
+    }
+
     /// Consumes a number and returns its text, checked against JSON's grammar.
     pub fn number(&mut self) -> Result<&'a str, SyntaxError> {
         self.skip_ws();
@@ -861,6 +910,51 @@ mod tests {
             } else {
                 proptest::prop_assert_eq!(fast.pos(), 0);
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// The one-pass FLOAT64 read agrees with the general one bit for bit
+        /// (sign of zero included) and ends where `number` ends.
+        #[test]
+        fn plain_f64_agrees_with_number_then_parse(
+            text in "-?[0-9]{0,17}(\\.[0-9]{0,17})?([eE][-+]?[0-9]{0,2})?[.,}]?",
+        ) {
+            let mut fast = Scanner::new(text.as_bytes());
+            let mut slow = Scanner::new(text.as_bytes());
+            if let Some(v) = fast.plain_f64() {
+                let number = slow.number().map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+                let want = crate::value::scalar::parse_float64(crate::value::Input::Number(number));
+                proptest::prop_assert_eq!(Ok(v.to_bits()), want.map(f64::to_bits).map_err(|e| e.to_string()), "{}", text);
+                proptest::prop_assert_eq!(fast.pos(), slow.pos());
+            } else {
+                proptest::prop_assert_eq!(fast.pos(), 0);
+            }
+        }
+    }
+
+    #[test]
+    fn plain_f64_takes_only_short_plain_decimals() {
+        let read = |t: &str| Scanner::new(t.as_bytes()).plain_f64().map(f64::to_bits);
+        assert_eq!(read("0.1,"), Some(0.1f64.to_bits()));
+        assert_eq!(read("-0"), Some((-0.0f64).to_bits()));
+        assert_eq!(
+            read("123456789.012345}"),
+            Some(123_456_789.012_345f64.to_bits())
+        );
+        assert_eq!(read("0.00000000000001"), Some(1e-14f64.to_bits()));
+        // 16 digits, exponents, leading zeros, no digits, a bare point: the general path.
+        for t in [
+            "1234567890.123456",
+            "1e3",
+            "1.5E-2",
+            "01.5",
+            "-",
+            "1.",
+            ".5",
+            "",
+        ] {
+            assert_eq!(read(t), None, "{t}");
         }
     }
 

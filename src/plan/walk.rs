@@ -741,6 +741,12 @@ impl<'p> Walker<'p> {
                             sc.set_pos(at);
                         }
                     }
+                    (Codec::Float64, Peek::Number) => {
+                        if let Some(v) = sc.plain_f64() {
+                            sink.leaf_float64(f, v)?;
+                            return Ok(());
+                        }
+                    }
                     (Codec::Bool, Peek::Bool) => {
                         sink.leaf_bool(f, sc.boolean()?)?;
                         return Ok(());

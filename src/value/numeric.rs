@@ -1933,14 +1933,16 @@ mod tests {
             127
         );
         assert_eq!(
-            BigNumeric::from_bigdecimal_bytes(&[0x80]).unwrap().scaled(),
-            I256::from(-128)
+            BigNumeric::from_bigdecimal_bytes(&[0x80])
+                .unwrap()
+                .to_le_bytes32(),
+            I256::from(-128).to_le_bytes()
         );
         assert_eq!(
             BigNumeric::from_bigdecimal_bytes(&[0xff; 32])
                 .unwrap()
-                .scaled(),
-            I256::from(-1)
+                .to_le_bytes32(),
+            I256::from(-1).to_le_bytes()
         );
         // Empty and too long.
         assert!(matches!(

@@ -247,10 +247,21 @@ fn fast_f64(text: &str) -> Option<f64> {
     if count == 0 || count > 15 || frac_digits == Some(0) {
         return None;
     }
-    let pow = POW10_F64.get(frac_digits.unwrap_or(0))?;
-    // mantissa < 10^15 < 2^53: exact as f64.
-    let v = mantissa as f64 / pow;
+    let v = f64_from_decimal(mantissa, frac_digits.unwrap_or(0))?;
     Some(if neg { -v } else { v })
+}
+
+/// `mantissa / 10^frac_digits` as the nearest f64, for a mantissa of at
+/// most 15 decimal digits: both are exact in an f64 (below 2^53, and 10^k
+/// for k ≤ 22), so one IEEE division rounds correctly (Clinger's fast path).
+/// `None` outside that range.
+#[inline]
+pub(crate) fn f64_from_decimal(mantissa: u64, frac_digits: usize) -> Option<f64> {
+    if mantissa >= 1_000_000_000_000_000 {
+        return None;
+    }
+    let pow = POW10_F64.get(frac_digits)?;
+    Some(mantissa as f64 / pow)
 }
 
 /// Appends FLOAT64's canonical text.
