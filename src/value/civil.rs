@@ -110,19 +110,28 @@ fn days_in_month(year: i32, month: u32) -> u32 {
     common + u32::from((month == 2) & is_leap_year(year))
 }
 
-/// Days since 1970-01-01 of a valid date with year 1–9999.
+/// Days before the first of each month in a common year (index 0 unused).
+const DAYS_BEFORE_MONTH: [u16; 13] = [0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+
+/// Days from 0001-01-01 to 1970-01-01.
+const EPOCH_FROM_YEAR_ONE: i32 = 719_162;
+
+/// Days since 1970-01-01 of a valid date with year 1–9999: whole years
+/// before it (with their leap days) plus the days before its month by
+/// table. Unsigned arithmetic and a table instead of the March-based
+/// formula: divisions by constants become plain multiplications, and
+/// nothing branches on the month.
 #[inline]
 fn days_from_civil(year: i32, month: u32, day: u32) -> i32 {
-    // month and day were checked (1–12, 1–31), so these conversions are exact.
-    let m = i32::try_from(month).unwrap_or(1);
-    let d = i32::try_from(day).unwrap_or(1);
-    let y = if m <= 2 { year - 1 } else { year }; // 0..=9999
-    let era = y / 400; // 0..=24
-    let yoe = y - era * 400; // 0..=399
-    let mp = if m > 2 { m - 3 } else { m + 9 }; // March = 0
-    let doy = (153 * mp + 2) / 5 + d - 1; // 0..=365
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; // 0..=146096
-    era * 146_097 + doe - 719_468
+    // year ≥ 1, month 1–12 and day 1–31 were checked: every step is exact.
+    let y = year.unsigned_abs().saturating_sub(1); // whole years before: 0..=9998
+    let before = usize::try_from(month)
+        .ok()
+        .and_then(|m| DAYS_BEFORE_MONTH.get(m))
+        .map_or(0, |&d| u32::from(d));
+    let leap_day = u32::from((month > 2) & is_leap_year(year));
+    let days = y * 365 + y / 4 - y / 100 + y / 400 + before + leap_day + day - 1; // < 2^22
+    i32::try_from(days).unwrap_or(0) - EPOCH_FROM_YEAR_ONE
 }
 
 /// (year, month, day) of days since 1970-01-01 within [`MIN_DAYS`, `MAX_DAYS`].
