@@ -676,6 +676,18 @@ impl<'p> Walker<'p> {
                         }
                     }
                     (Codec::Date, Peek::String) => {
+                        // The canonical form read in place: ten bytes and
+                        // the closing quote, without finding the string's
+                        // end first.
+                        if let Some((rest, from)) = sc.string_rest()
+                            && let Some((head, tail)) = rest.split_first_chunk::<10>()
+                            && tail.first() == Some(&b'"')
+                            && let Some(date) = civil::fast_date_bytes(head)
+                        {
+                            sc.set_pos(from + 11);
+                            sink.leaf_date(f, date)?;
+                            return Ok(());
+                        }
                         if let Some(text) = sc.plain_str() {
                             let date = match civil::fast_date(text) {
                                 Some(d) => d,
@@ -686,6 +698,14 @@ impl<'p> Walker<'p> {
                         }
                     }
                     (Codec::Timestamp { picos: false }, Peek::String) => {
+                        if let Some((rest, from)) = sc.string_rest()
+                            && let Some((ts, len)) = timestamp::fast_rfc3339_prefix(rest)
+                            && rest.get(len) == Some(&b'"')
+                        {
+                            sc.set_pos(from + len + 1);
+                            sink.leaf_timestamp(f, ts)?;
+                            return Ok(());
+                        }
                         if let Some(text) = sc.plain_str() {
                             let ts = match timestamp::fast_rfc3339(text) {
                                 Some(t) => t,
@@ -1260,6 +1280,52 @@ mod tests {
             }
             let together = walk(options, &lines.join("\n"));
             proptest::prop_assert_eq!(together, walk_alone(options, &lines));
+        }
+    }
+
+    proptest::proptest! {
+        /// DATE and TIMESTAMP strings read in place from the row (fixed
+        /// positions, then the closing quote) give what their parsers give
+        /// for the string's unescaped text, whatever follows the canonical
+        /// part inside the string: escapes, quotes, more digits, a `Z`.
+        #[test]
+        fn dates_and_timestamps_read_in_place_agree_with_their_parsers(
+            date in "[0-9]{4}-[01][0-9]-[0-3][0-9]",
+            time in proptest::option::of("[T ][0-2][0-9]:[0-5][0-9]:[0-6][0-9](\\.[0-9]{0,8})?Z?"),
+            tail in "(\\\\\"|\\\\u0030|\\\\n|x|Z|0| )?",
+        ) {
+            let schema = TableSchema::from_json(
+                r#"[{"name": "t", "type": "TIMESTAMP"}, {"name": "d", "type": "DATE"}]"#,
+            )
+            .unwrap();
+            let plan = Plan::compile(&schema, WalkOptions::new()).unwrap();
+            let line = format!(
+                "{{\"t\": \"{date}{}{tail}\", \"d\": \"{date}{tail}\"}}",
+                time.unwrap_or_default()
+            );
+            let mut log = Log::default();
+            let out = Walker::new(&plan).walk_ndjson(line.as_bytes(), 0, &mut log);
+            let row: serde_json::Value = serde_json::from_str(&line).unwrap();
+            let text = |k: &str| row.get(k).and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
+            let t = Timestamp::parse(Input::Str(&text("t")));
+            let d = Date::parse(Input::Str(&text("d")));
+            match (t, d) {
+                (Ok(t), Ok(d)) => proptest::prop_assert_eq!(
+                    log.rows,
+                    vec![format!(
+                        "0: t={} d={}",
+                        Scalar::Timestamp(t).to_canonical(),
+                        Scalar::Date(d).to_canonical()
+                    )],
+                    "{}", line
+                ),
+                _ => {
+                    // The row is valid JSON: the error is the value's.
+                    proptest::prop_assert_eq!(out.errors.len(), 1, "{}", line);
+                    let e = out.errors[0].to_string();
+                    proptest::prop_assert!(!e.contains("invalid JSON"), "{}: {}", line, e);
+                }
+            }
         }
     }
 

@@ -367,9 +367,15 @@ pub(crate) fn ascii_digits<const N: usize>(chars: [u8; N]) -> Option<[u32; N]> {
 /// Inlined into the row walk's DATE leaf.
 #[inline]
 pub(crate) fn fast_date(text: &str) -> Option<Date> {
-    let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] =
-        <&[u8; 10]>::try_from(text.as_bytes()).ok()?
-    else {
+    fast_date_bytes(<&[u8; 10]>::try_from(text.as_bytes()).ok()?)
+}
+
+/// [`fast_date`] on ten bytes: the row walk reads a quoted DATE with it
+/// straight from the row, then checks that the closing quote follows (every
+/// byte it accepts is a digit or `-`, so no escape or quote hides in them).
+#[inline]
+pub(crate) fn fast_date_bytes(b: &[u8; 10]) -> Option<Date> {
+    let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = b else {
         return None;
     };
     let [y0, y1, y2, y3, m0, m1, d0, d1] = ascii_digits([y0, y1, y2, y3, m0, m1, d0, d1])?;

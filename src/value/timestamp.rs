@@ -520,7 +520,20 @@ fn epoch_seconds_micros(text: &str) -> Result<i64, SecondsError> {
 /// (which also produces every error), so this only ever agrees with it.
 #[inline]
 pub(crate) fn fast_rfc3339(text: &str) -> Option<Timestamp> {
-    let (head, rest) = text.as_bytes().split_first_chunk::<19>()?;
+    match fast_rfc3339_prefix(text.as_bytes()) {
+        Some((t, len)) if len == text.len() => Some(t),
+        _ => None,
+    }
+}
+
+/// [`fast_rfc3339`] at the start of `b`, which may go on: the instant and
+/// the length of its text (through the `Z`). The row walk reads a quoted
+/// TIMESTAMP with it straight from the row, then checks that the closing
+/// quote follows: every byte it accepts is a digit or fixed punctuation, so
+/// no escape or quote can hide in what it read.
+#[inline]
+pub(crate) fn fast_rfc3339_prefix(b: &[u8]) -> Option<(Timestamp, usize)> {
+    let (head, rest) = b.split_first_chunk::<19>()?;
     let [
         y0,
         y1,
@@ -551,18 +564,25 @@ pub(crate) fn fast_rfc3339(text: &str) -> Option<Timestamp> {
     if hour > 23 || minute > 59 || second > 59 {
         return None;
     }
-    let micros_frac = match rest {
-        [b'Z'] => 0,
-        [b'.', digits @ .., b'Z'] if (1..=6).contains(&digits.len()) => {
+    let (micros_frac, len) = match rest {
+        [b'Z', ..] => (0, 20),
+        [b'.', digits @ ..] => {
+            // One to six digits, then the `Z`.
             let mut v = 0u32;
-            for &c in digits {
+            let mut n = 0usize;
+            for &c in digits.iter().take(7) {
                 let d = c.wrapping_sub(b'0');
                 if d > 9 {
-                    return None;
+                    break;
                 }
                 v = v * 10 + u32::from(d);
+                n += 1;
             }
-            v * 10u32.pow(6 - digits.len() as u32)
+            if !(1..=6).contains(&n) || digits.get(n) != Some(&b'Z') {
+                return None;
+            }
+            // n ≤ 6: the power is exact.
+            (v * 10u32.pow(6 - n as u32), 21 + n)
         }
         _ => return None,
     };
@@ -579,7 +599,7 @@ pub(crate) fn fast_rfc3339(text: &str) -> Option<Timestamp> {
     let micros = secs * 1_000_000 + i64::from(micros_frac);
     (MIN_MICROS..=MAX_MICROS)
         .contains(&micros)
-        .then_some(Timestamp(micros))
+        .then_some((Timestamp(micros), len))
 }
 
 impl fmt::Display for Timestamp {
