@@ -716,6 +716,13 @@ impl<'p> Walker<'p> {
                         }
                     }
                     (Codec::Numeric(p), Peek::String) => {
+                        if let Some((rest, from)) = sc.string_rest()
+                            && let Some((n, len)) = Numeric::parse_quoted_prefix(rest, *p)
+                        {
+                            sc.set_pos(from + len + 1);
+                            sink.leaf_numeric(f, n)?;
+                            return Ok(());
+                        }
                         if let Some(text) = sc.plain_str() {
                             let rounding = self.plan.options.policy.rounding;
                             sink.leaf_numeric(f, Numeric::parse_str(text, *p, rounding)?)?;
@@ -1284,24 +1291,29 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// DATE and TIMESTAMP strings read in place from the row (fixed
-        /// positions, then the closing quote) give what their parsers give
-        /// for the string's unescaped text, whatever follows the canonical
-        /// part inside the string: escapes, quotes, more digits, a `Z`.
+        /// DATE, TIMESTAMP and NUMERIC strings read in place from the row
+        /// (their common shape, then the closing quote) give what their
+        /// parsers give for the string's unescaped text, whatever follows
+        /// that shape inside the string: escapes, quotes, more digits, a `Z`.
         #[test]
-        fn dates_and_timestamps_read_in_place_agree_with_their_parsers(
+        fn strings_read_in_place_agree_with_their_parsers(
             date in "[0-9]{4}-[01][0-9]-[0-3][0-9]",
+            number in "-?[0-9]{0,20}(\\.[0-9]{0,11})?",
             time in proptest::option::of("[T ][0-2][0-9]:[0-5][0-9]:[0-6][0-9](\\.[0-9]{0,8})?Z?"),
-            tail in "(\\\\\"|\\\\u0030|\\\\n|x|Z|0| )?",
+            tails in proptest::array::uniform3("(\\\\\"|\\\\u0030|\\\\n|x|Z|0| )?"),
         ) {
             let schema = TableSchema::from_json(
-                r#"[{"name": "t", "type": "TIMESTAMP"}, {"name": "d", "type": "DATE"}]"#,
+                r#"[{"name": "t", "type": "TIMESTAMP"}, {"name": "d", "type": "DATE"},
+                    {"name": "n", "type": "NUMERIC"}]"#,
             )
             .unwrap();
             let plan = Plan::compile(&schema, WalkOptions::new()).unwrap();
             let line = format!(
-                "{{\"t\": \"{date}{}{tail}\", \"d\": \"{date}{tail}\"}}",
-                time.unwrap_or_default()
+                "{{\"t\": \"{date}{}{}\", \"d\": \"{date}{}\", \"n\": \"{number}{}\"}}",
+                time.unwrap_or_default(),
+                tails[0],
+                tails[1],
+                tails[2]
             );
             let mut log = Log::default();
             let out = Walker::new(&plan).walk_ndjson(line.as_bytes(), 0, &mut log);
@@ -1309,18 +1321,20 @@ mod tests {
             let text = |k: &str| row.get(k).and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
             let t = Timestamp::parse(Input::Str(&text("t")));
             let d = Date::parse(Input::Str(&text("d")));
-            match (t, d) {
-                (Ok(t), Ok(d)) => proptest::prop_assert_eq!(
+            let n = Numeric::parse(Input::Str(&text("n")), Default::default(), Default::default());
+            match (t, d, n) {
+                (Ok(t), Ok(d), Ok(n)) => proptest::prop_assert_eq!(
                     log.rows,
                     vec![format!(
-                        "0: t={} d={}",
+                        "0: t={} d={} n={}",
                         Scalar::Timestamp(t).to_canonical(),
-                        Scalar::Date(d).to_canonical()
+                        Scalar::Date(d).to_canonical(),
+                        Scalar::Numeric(n).to_canonical()
                     )],
                     "{}", line
                 ),
                 _ => {
-                    // The row is valid JSON: the error is the value's.
+                    // The row is valid JSON: the error is a value's.
                     proptest::prop_assert_eq!(out.errors.len(), 1, "{}", line);
                     let e = out.errors[0].to_string();
                     proptest::prop_assert!(!e.contains("invalid JSON"), "{}: {}", line, e);

@@ -609,41 +609,49 @@ const NUMERIC_MAX_SCALED: i128 = 99_999_999_999_999_999_999_999_999_999_999_999_
 /// so this only ever agrees with it (18 integer digits are always in range).
 #[inline]
 fn fast_plain_decimal(text: &str) -> Option<i128> {
-    let b = text.as_bytes();
-    let (neg, digits) = match b {
-        [b'-', rest @ ..] => (true, rest),
-        _ => (false, b),
-    };
-    let (int, frac) = match digits.iter().position(|&c| c == b'.') {
-        Some(dot) => (digits.get(..dot)?, digits.get(dot + 1..)?),
-        None => (digits, &[][..]),
-    };
-    if int.is_empty()
-        || int.len() > 18
-        || frac.len() > 9
-        || (frac.is_empty() && digits.len() != int.len())
-    {
-        return None;
+    match fast_plain_decimal_prefix(text.as_bytes()) {
+        Some((v, len)) if len == text.len() => Some(v),
+        _ => None,
     }
-    let mut v: i64 = 0;
-    for &c in int {
-        if !c.is_ascii_digit() {
-            return None;
+}
+
+/// [`fast_plain_decimal`] at the start of `b`, which may go on: the scaled
+/// integer and the length of its text. It stops at the first byte outside
+/// the shape, so the caller decides what may follow (the row walk: the
+/// closing quote of a NUMERIC string read in place).
+#[inline]
+fn fast_plain_decimal_prefix(b: &[u8]) -> Option<(i128, usize)> {
+    let neg = b.first() == Some(&b'-');
+    let mut i = usize::from(neg);
+    // Digits from `i` (at most `max`), valued: (value, count).
+    let digits = |i: usize, max: usize| -> Option<(i64, usize)> {
+        let mut v: i64 = 0;
+        let mut n = 0;
+        while let Some(&c) = b.get(i + n) {
+            let d = c.wrapping_sub(b'0');
+            if d > 9 {
+                break;
+            }
+            if n == max {
+                return None;
+            }
+            v = v * 10 + i64::from(d);
+            n += 1;
         }
-        v = v * 10 + i64::from(c - b'0');
+        (n > 0).then_some((v, n))
+    };
+    let (int, n) = digits(i, 18)?;
+    i += n;
+    let mut frac: i64 = 0;
+    if b.get(i) == Some(&b'.') {
+        let (f, n) = digits(i + 1, 9)?;
+        // f < 10^9 and the power ≤ 10^8: the product fits an i64 (a table
+        // lookup, not `pow`'s loop).
+        frac = f * POW10_U64.get(9 - n).map_or(0, |&p| p as i64);
+        i += 1 + n;
     }
-    let mut f: i64 = 0;
-    for &c in frac {
-        if !c.is_ascii_digit() {
-            return None;
-        }
-        f = f * 10 + i64::from(c - b'0');
-    }
-    // f < 10^9 and the power ≤ 10^9: the product fits an i64 (a table
-    // lookup, not `pow`'s loop).
-    let f = f * POW10_U64.get(9 - frac.len()).map_or(0, |&p| p as i64);
-    let scaled = i128::from(v) * 1_000_000_000 + i128::from(f);
-    Some(if neg { -scaled } else { scaled })
+    let scaled = i128::from(int) * 1_000_000_000 + i128::from(frac);
+    Some((if neg { -scaled } else { scaled }, i))
 }
 
 /// A NUMERIC value: the decimal times 10^9, exactly, in an i128.
@@ -736,6 +744,21 @@ impl Numeric {
             Input::Number(t) | Input::Str(t) => Self::parse_str(t, params, rounding),
             other => Err(ValueError::wrong_kind(NUMERIC_EXPECTED, other.kind())),
         }
+    }
+
+    /// A NUMERIC string's common shape (`-?D{1,18}(.D{1,9})?`) read in
+    /// place at the start of `b` (the row walk: the bytes after a string's
+    /// opening quote): the value and its length, when the shape ends at a
+    /// closing quote and `params` sets no precision or scale. Every byte it
+    /// accepts is a digit, `-` or `.`, so no escape or quote hides in them;
+    /// `None` leaves the string to [`Numeric::parse_str`], which agrees.
+    #[inline]
+    pub(crate) fn parse_quoted_prefix(b: &[u8], params: DecimalParams) -> Option<(Self, usize)> {
+        if params.precision.is_some() || params.scale.is_some() {
+            return None;
+        }
+        let (v, len) = fast_plain_decimal_prefix(b)?;
+        (b.get(len) == Some(&b'"')).then_some((Numeric(v), len))
     }
 
     /// Parses decimal text, as [`Numeric::parse`] does for a string.
