@@ -535,7 +535,7 @@ pub(crate) fn parse_bytes_into(
     check_bytes_len(out, max_length)
 }
 
-fn check_bytes_len(bytes: &[u8], max_length: Option<u64>) -> Result<(), ValueError> {
+pub(crate) fn check_bytes_len(bytes: &[u8], max_length: Option<u64>) -> Result<(), ValueError> {
     if let Some(max) = max_length {
         let length = len_u64(bytes.len());
         if length > max {
@@ -621,6 +621,56 @@ fn fast_base64(s: &[u8], out: &mut Vec<u8>) -> bool {
         _ => return false,
     }
     true
+}
+
+/// BYTES as a JSON string in [`fast_base64`]'s canonical shape, decoded in
+/// place from `b` (the row walk: the bytes after the string's opening
+/// quote) into `out`: the length of the base64 text, whose closing quote
+/// follows it. Every byte it accepts is a symbol of the alphabet or `=`, so
+/// no escape or quote hides in them, and the text is exactly what
+/// `fast_base64` would be given. `None` leaves the string to the general
+/// path (which agrees); `out` may then hold partial output.
+#[inline]
+pub(crate) fn base64_quoted_prefix(b: &[u8], out: &mut Vec<u8>) -> Option<usize> {
+    out.clear();
+    let mut i = 0;
+    // Whole quads of symbols; the first quad that is not one ends the text.
+    let quad = loop {
+        let &[c0, c1, c2, c3] = b.get(i..i + 4)?.first_chunk::<4>()?;
+        let d = [
+            BASE64_TABLE[usize::from(c0)],
+            BASE64_TABLE[usize::from(c1)],
+            BASE64_TABLE[usize::from(c2)],
+            BASE64_TABLE[usize::from(c3)],
+        ];
+        if (d[0] | d[1] | d[2] | d[3]) & 0x80 != 0 {
+            break [c0, c1, c2, c3];
+        }
+        let v = (u32::from(d[0]) << 18)
+            | (u32::from(d[1]) << 12)
+            | (u32::from(d[2]) << 6)
+            | u32::from(d[3]);
+        let [_, b0, b1, b2] = v.to_be_bytes();
+        out.extend_from_slice(&[b0, b1, b2]);
+        i += 4;
+    };
+    let pad = match quad {
+        [b'"', ..] => return Some(i),
+        [_, _, b'=', b'='] => 2,
+        [_, _, _, b'='] => 1,
+        _ => return None,
+    };
+    let mut v: u32 = 0;
+    for (j, &c) in quad.iter().enumerate().take(4 - pad) {
+        v |= base64_symbol(c)? << (18 - 6 * j);
+    }
+    let [_, b0, b1, b2] = v.to_be_bytes();
+    match pad {
+        1 if b2 == 0 => out.extend_from_slice(&[b0, b1]),
+        2 if b1 == 0 && b2 == 0 => out.push(b0),
+        _ => return None,
+    }
+    (b.get(i + 4) == Some(&b'"')).then_some(i + 4)
 }
 
 /// Standard base64 symbol values; 0xFF marks a byte outside the alphabet.
