@@ -145,6 +145,9 @@ pub struct Walker<'p> {
     buf: Vec<u8>,
     /// Buffers the value parsers write into (decoded BYTES, compacted JSON).
     values: ParseScratch,
+    /// By field id: the layout of the JSON column's last value given as a
+    /// string ([`json::EscapedShape`]; empty: nothing learned).
+    json_shapes: Vec<json::EscapedShape>,
 }
 
 impl<'p> Walker<'p> {
@@ -158,6 +161,7 @@ impl<'p> Walker<'p> {
             first: vec![(usize::MAX, Sep::default()); plan.field_count() + 1],
             buf: Vec::new(),
             values: ParseScratch::default(),
+            json_shapes: Vec::new(),
         }
     }
 
@@ -805,16 +809,39 @@ impl<'p> Walker<'p> {
                     // shape; otherwise unescaped and parsed below.
                     // One pass over the row text from the opening quote:
                     // the JSON value and the string's end found together.
-                    if let Some((rest, from)) = sc.string_rest()
-                        && let Some((text, end)) = json::parse_escaped_at(
+                    if let Some((rest, from)) = sc.string_rest() {
+                        // The layout of this column's last value first (one
+                        // producer repeats its keys and spacing); then the
+                        // lean pass, whose accepted value is learned.
+                        if let Some(shape) = self.json_shapes.get_mut(f.id)
+                            && !shape.is_empty()
+                            && let Some((text, end)) =
+                                json::parse_escaped_shaped(shape, rest, &mut self.values.json)
+                        {
+                            shape.fitted();
+                            sc.set_pos(from + end + 1);
+                            sink.leaf_json(f, text)?;
+                            return Ok(());
+                        }
+                        if let Some((text, end)) = json::parse_escaped_at(
                             rest,
                             &mut self.values.json,
                             self.plan.options.policy.max_json_depth,
-                        )
-                    {
-                        sc.set_pos(from + end + 1);
-                        sink.leaf_json(f, text)?;
-                        return Ok(());
+                        ) {
+                            if self.json_shapes.len() <= f.id {
+                                self.json_shapes
+                                    .resize_with(self.plan.field_count(), Default::default);
+                            }
+                            if let (Some(shape), Some(value)) =
+                                (self.json_shapes.get_mut(f.id), rest.get(..end))
+                                && shape.missed()
+                            {
+                                shape.learn(value);
+                            }
+                            sc.set_pos(from + end + 1);
+                            sink.leaf_json(f, text)?;
+                            return Ok(());
+                        }
                     }
                 }
                 let input = match peek {
@@ -1371,6 +1398,60 @@ mod tests {
             }
             proptest::prop_assert_eq!(rows.next(), None);
             proptest::prop_assert!(errors.next().is_none());
+        }
+    }
+
+    proptest::proptest! {
+        /// A JSON column read through the layout learned from earlier rows
+        /// ([`json::EscapedShape`]) gives the values and errors of the same
+        /// rows read one by one (no layout), whatever the values in its holes
+        /// (numbers valid or not, strings with escapes or non-ASCII), the
+        /// spacing, key order, duplicate keys, nesting and depth limit.
+        #[test]
+        fn learned_json_layouts_never_change_a_rows_outcome(
+            rows in proptest::collection::vec((0usize..10, 0usize..14, 0usize..11), 1..10),
+            depth in proptest::sample::select(vec![1usize, 2, 3, 500]),
+        ) {
+            let numbers = ["0", "42", "-7", "01", "1.5", "1.", "1e5", "-0", "1e400",
+                "123456789012345678901234567890", "true", "null", "-", "7 "];
+            // CTRL becomes a raw control byte in the row (not valid JSON).
+            let strings = ["", "alpha", "a b", "\\n", "\\u0041", "\u{e9}t\u{e9}", "x\\\"y",
+                "\t", "ab\"}", "aCTRL", "CTRL"];
+            let layout = |which: usize, n: &str, s: &str| -> String {
+                match which {
+                    0 => format!("{{\"k\": {n}, \"v\": \"{s}\"}}"),
+                    1 => format!("{{\"k\":{n},\"v\":\"{s}\"}}"),
+                    2 => format!("{{\"v\": \"{s}\", \"k\": {n}}}"),
+                    3 => format!("[{n}, \"{s}\", {{\"a b\": [{n}]}}]"),
+                    4 => format!("{{\"k\": {n}, \"k\": \"{s}\"}}"),
+                    5 => format!("\"{s}\""),
+                    6 => n.to_owned(),
+                    7 => format!("{{\"k\": {{\"k\": {{\"k\": {n}}}}}}}"),
+                    8 => format!("{{\"k\":\n {n}\t}}"),
+                    _ => format!("{{\"k\": {n}, \"v\": \"{s}\", \"w\": [true, null, {n}]}}"),
+                }
+            };
+            let lines: Vec<String> = rows
+                .iter()
+                .map(|&(which, n, s)| {
+                    let value = layout(which, numbers[n], strings[s]);
+                    let text = serde_json::to_string(&value).unwrap_or_default();
+                    format!("{{\"j\": {}}}", text.replace("CTRL", "\u{1}"))
+                })
+                .collect();
+            let schema = TableSchema::from_json(r#"[{"name": "j", "type": "JSON"}]"#).unwrap();
+            let plan = Plan::compile(&schema, WalkOptions::new().with_max_json_depth(depth)).unwrap();
+            let mut together = Log::default();
+            let out = Walker::new(&plan).walk_ndjson(lines.join("\n").as_bytes(), 0, &mut together);
+            let together_errors: Vec<String> = out.errors.iter().map(ToString::to_string).collect();
+            let mut alone = Log::default();
+            let mut alone_errors = Vec::new();
+            for (i, line) in lines.iter().enumerate() {
+                let out = Walker::new(&plan).walk_ndjson(line.as_bytes(), i, &mut alone);
+                alone_errors.extend(out.errors.iter().map(ToString::to_string));
+            }
+            proptest::prop_assert_eq!(together.rows, alone.rows);
+            proptest::prop_assert_eq!(together_errors, alone_errors);
         }
     }
 

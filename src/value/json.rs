@@ -604,6 +604,306 @@ fn lean_escaped(
     (b.get(i) == Some(&b'"')).then_some(i)
 }
 
+/// The layout of a JSON column value given as a JSON string, learned from
+/// one the lean pass accepted, so that the next value of the same producer
+/// is read as a few compares: the value's text cut into literal runs (white
+/// space, brackets, commas, colons, keys, literals, and the escaped quotes
+/// around string values, each at most 16 bytes, kept as masked words with
+/// their compact output) and holes between them (a number, or the contents
+/// of a string value). Rows from one producer repeat their keys and
+/// spacing, so only the holes differ.
+///
+/// Why it is right: a value that matches every literal and whose holes read
+/// as a number (checked as [`parse`] checks it) and as a string of plain
+/// bytes has the learned value's structure token for token — the same keys
+/// (so no duplicate), the same nesting (so within the depth limit) — and
+/// the lean pass would give it exactly the literals' compact output with
+/// the holes copied (a proptest checks values read with and without shapes).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct EscapedShape {
+    segments: Vec<ShapeSegment>,
+    /// Values read since the shape last fitted one: a producer whose values
+    /// vary in layout (arrays of varying length, say) would otherwise pay
+    /// for learning on every row, so after eight misses it is relearned
+    /// only at the 16th, 32nd, 64th… miss.
+    misses: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct ShapeSegment {
+    /// The literal's bytes as a masked little-endian word, and its length.
+    word: u128,
+    mask: u128,
+    len: usize,
+    /// Its compact output (at most as long), and that length.
+    out: [u8; 16],
+    out_len: usize,
+    /// What follows the literal.
+    hole: Hole,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hole {
+    Number,
+    /// The contents of a string value (its escaped quotes are literal).
+    String,
+    /// The end of the value: the JSON string's closing quote follows.
+    End,
+}
+
+/// Segments a shape may have; a longer value is not learned.
+const SHAPE_SEGMENTS: usize = 24;
+
+impl EscapedShape {
+    /// Learns the shape of `text`, the escaped JSON text the lean pass just
+    /// accepted (without the closing quote). `false` (nothing learned) when
+    /// a literal run is longer than 16 bytes or there are too many runs.
+    pub(crate) fn learn(&mut self, text: &[u8]) -> bool {
+        self.segments.clear();
+        let mut lit_start = 0;
+        let mut out = [0u8; 16];
+        let mut out_len = 0;
+        // Open containers (true: object), and whether a key comes next.
+        let mut objects = 0u64;
+        let mut depth = 0u32;
+        let mut key_next = false;
+        let mut i = 0;
+        macro_rules! emit {
+            ($byte:expr) => {{
+                *out.get_mut(out_len)? = $byte;
+                out_len += 1;
+            }};
+        }
+        let close = |segments: &mut Vec<ShapeSegment>,
+                     lit: &[u8],
+                     out: &[u8; 16],
+                     out_len: usize,
+                     hole: Hole|
+         -> Option<()> {
+            let (word, mask) = crate::plan::json::masked_word(lit)?;
+            if segments.len() == SHAPE_SEGMENTS {
+                return None;
+            }
+            segments.push(ShapeSegment {
+                word,
+                mask,
+                len: lit.len(),
+                out: *out,
+                out_len,
+                hole,
+            });
+            Some(())
+        };
+        let mut run = || -> Option<()> {
+            while let Some(&c) = text.get(i) {
+                match c {
+                    b' ' | b'\t' => i += 1,
+                    b'\\' => match text.get(i + 1)? {
+                        b'n' | b'r' | b't' => i += 2,
+                        b'"' => {
+                            // A string: a key goes whole into the literal;
+                            // a value's contents are a hole.
+                            i += 2;
+                            let from = i;
+                            while text.get(i)? != &b'\\' {
+                                i += 1;
+                            }
+                            if key_next {
+                                emit!(b'"');
+                                for &k in text.get(from..i)? {
+                                    emit!(k);
+                                }
+                                emit!(b'"');
+                                i += 2;
+                            } else {
+                                emit!(b'"');
+                                close(
+                                    &mut self.segments,
+                                    text.get(lit_start..from)?,
+                                    &out,
+                                    out_len,
+                                    Hole::String,
+                                )?;
+                                out_len = 0;
+                                lit_start = i;
+                                emit!(b'"');
+                                i += 2;
+                            }
+                        }
+                        _ => return None,
+                    },
+                    b'{' | b'[' => {
+                        if depth >= 64 {
+                            return None;
+                        }
+                        let object = c == b'{';
+                        objects = (objects << 1) | u64::from(object);
+                        depth += 1;
+                        key_next = object;
+                        emit!(c);
+                        i += 1;
+                    }
+                    b'}' | b']' => {
+                        objects >>= 1;
+                        depth = depth.checked_sub(1)?;
+                        key_next = false;
+                        emit!(c);
+                        i += 1;
+                    }
+                    b',' => {
+                        key_next = objects & 1 == 1;
+                        emit!(c);
+                        i += 1;
+                    }
+                    b':' => {
+                        key_next = false;
+                        emit!(c);
+                        i += 1;
+                    }
+                    b'-' | b'0'..=b'9' => {
+                        close(
+                            &mut self.segments,
+                            text.get(lit_start..i)?,
+                            &out,
+                            out_len,
+                            Hole::Number,
+                        )?;
+                        out_len = 0;
+                        i = lean_number(text, i)?;
+                        lit_start = i;
+                    }
+                    b't' | b'n' => {
+                        for &k in text.get(i..i + 4)? {
+                            emit!(k);
+                        }
+                        i += 4;
+                    }
+                    b'f' => {
+                        for &k in text.get(i..i + 5)? {
+                            emit!(k);
+                        }
+                        i += 5;
+                    }
+                    _ => return None,
+                }
+            }
+            close(
+                &mut self.segments,
+                text.get(lit_start..)?,
+                &out,
+                out_len,
+                Hole::End,
+            )
+        };
+        let learned = run().is_some();
+        if !learned {
+            self.segments.clear();
+        }
+        learned
+    }
+
+    /// Reads `rest` (what follows a JSON string's opening quote) with this
+    /// shape, writing the compact JSON text to `out`: the offset of the
+    /// closing quote, or `None` (with `out` holding partial output) when
+    /// the value does not have this shape.
+    pub(crate) fn apply(&self, rest: &[u8], out: &mut Vec<u8>) -> Option<usize> {
+        out.clear();
+        let mut i = 0;
+        for seg in &self.segments {
+            let w = match rest.get(i..i + 16) {
+                Some(chunk) => {
+                    let mut w = [0u8; 16];
+                    w.copy_from_slice(chunk);
+                    u128::from_le_bytes(w)
+                }
+                None => {
+                    // Within 16 bytes of the end: the rest, zero-padded (a
+                    // literal holds no zero byte).
+                    let mut w = [0u8; 16];
+                    for (slot, &b) in w.iter_mut().zip(rest.get(i..)?) {
+                        *slot = b;
+                    }
+                    u128::from_le_bytes(w)
+                }
+            };
+            if w & seg.mask != seg.word || rest.len() < i + seg.len {
+                return None;
+            }
+            i += seg.len;
+            let at = out.len();
+            out.extend_from_slice(&seg.out);
+            out.truncate(at + seg.out_len);
+            match seg.hole {
+                Hole::End => return (rest.get(i) == Some(&b'"')).then_some(i),
+                Hole::Number => {
+                    let end = lean_number(rest, i)?;
+                    let number = rest.get(i..end)?;
+                    let plain = number.len() <= 18 && number.iter().all(u8::is_ascii_digit);
+                    if !plain && check_number(std::str::from_utf8(number).ok()?).is_err() {
+                        return None;
+                    }
+                    out.extend_from_slice(number);
+                    i = end;
+                }
+                Hole::String => {
+                    let from = i;
+                    loop {
+                        if let Some(chunk) = rest.get(i..i + 8) {
+                            let mut w = [0u8; 8];
+                            w.copy_from_slice(chunk);
+                            let hits = needs_attention(u64::from_le_bytes(w));
+                            if hits == 0 {
+                                i += 8;
+                                continue;
+                            }
+                            i += (hits.trailing_zeros() / 8) as usize;
+                            break;
+                        }
+                        match *rest.get(i)? {
+                            b'\\' | 0x00..=0x1f | b'"' => break,
+                            _ => i += 1,
+                        }
+                    }
+                    out.extend_from_slice(rest.get(from..i)?);
+                }
+            }
+        }
+        None
+    }
+
+    /// True when nothing is learned.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.segments.is_empty()
+    }
+
+    /// Notes that a value did not fit the shape; true when the caller
+    /// should learn that value's shape instead (see `misses`).
+    pub(crate) fn missed(&mut self) -> bool {
+        self.misses = self.misses.saturating_add(1);
+        self.misses <= 8 || self.misses.is_power_of_two()
+    }
+
+    /// Notes that a value fitted the shape.
+    pub(crate) fn fitted(&mut self) {
+        self.misses = 0;
+    }
+}
+
+/// [`parse_escaped_at`] through a learned [`EscapedShape`]: the compact
+/// text (in `scratch`) and the closing quote's offset, or `None` when the
+/// value does not have the shape.
+pub(crate) fn parse_escaped_shaped<'s>(
+    shape: &EscapedShape,
+    rest: &[u8],
+    scratch: &'s mut JsonScratch,
+) -> Option<(&'s str, usize)> {
+    let mut out = std::mem::take(&mut scratch.out).into_bytes();
+    let end = shape.apply(rest, &mut out);
+    scratch.out = String::from_utf8(out).unwrap_or_default();
+    let end = end?;
+    Some((scratch.out.as_str(), end))
+}
+
 /// A parsed JSON value that keeps number text as written, for readers of
 /// JSON-shaped inputs inside the crate (GeoJSON). Strings are unescaped.
 #[derive(Debug, Clone, PartialEq)]
