@@ -1,7 +1,10 @@
 //! The row walk, the proto sink and the proto decoder on arbitrary NDJSON
 //! against a schema with every type, in both profiles: no panic; the sink's
 //! rows match the walk's count; every encoded row decodes, and re-encoding
-//! the decoded JSON gives the same bytes.
+//! the decoded JSON gives the same bytes; and the lines walked together
+//! give the rows and errors of the same lines walked one by one (what the
+//! walker learns from earlier rows — separators, key order, JSON column
+//! layouts — never changes a row's outcome).
 #![no_main]
 use bqcodec::TableSchema;
 use bqcodec::plan::WalkOptions;
@@ -32,6 +35,19 @@ fuzz_target!(|data: &[u8]| {
         let (rows, outcome) = writer.encode_ndjson(data, 0);
         assert_eq!(rows.len(), outcome.written);
         assert_eq!(outcome.written + outcome.errors.len(), outcome.rows);
+        let mut alone_rows = Vec::new();
+        let mut alone_errors = Vec::new();
+        let mut first_row = 0;
+        for line in data.split(|&b| b == b'\n') {
+            let (r, o) = writer.encode_ndjson(line, first_row);
+            first_row += o.rows;
+            alone_rows.extend(r.iter().map(<[u8]>::to_vec));
+            alone_errors.extend(o.errors.iter().map(ToString::to_string));
+        }
+        let together_rows: Vec<Vec<u8>> = rows.iter().map(<[u8]>::to_vec).collect();
+        let together_errors: Vec<String> = outcome.errors.iter().map(ToString::to_string).collect();
+        assert_eq!(together_rows, alone_rows, "rows differ walked together and alone");
+        assert_eq!(together_errors, alone_errors, "errors differ walked together and alone");
         for row in rows.iter() {
             let json = writer
                 .decode(row)
