@@ -6,6 +6,7 @@
 //! numbers over as their text, borrows strings that need no unescaping, and
 //! never builds a tree: the walk asks for exactly the token it expects.
 
+use crate::value::json::{masked_word, needs_attention, short_eq};
 use std::fmt;
 
 /// Deepest nesting of arrays/objects the scanner follows.
@@ -80,25 +81,6 @@ pub(crate) struct Sep {
     len: usize,
 }
 
-/// Up to 16 bytes as a little-endian word and the mask of their bytes, for
-/// comparing them with one load; `None` for longer text.
-pub(crate) fn masked_word(text: &[u8]) -> Option<(u128, u128)> {
-    let n = text.len();
-    if n > 16 {
-        return None;
-    }
-    let mut b = [0u8; 16];
-    for (slot, &byte) in b.iter_mut().zip(text) {
-        *slot = byte;
-    }
-    let mask = if n == 16 {
-        u128::MAX
-    } else {
-        (1u128 << (8 * n)) - 1
-    };
-    Some((u128::from_le_bytes(b), mask))
-}
-
 /// A cursor over JSON bytes.
 pub struct Scanner<'a> {
     bytes: &'a [u8],
@@ -165,21 +147,11 @@ impl<'a> Scanner<'a> {
     /// `"`, `\\` and control bytes, eight at a time.
     #[inline]
     fn skip_plain(&mut self) {
-        const LO: u64 = 0x0101_0101_0101_0101;
-        const HI: u64 = 0x8080_8080_8080_8080;
         while let Some(chunk) = self.bytes.get(self.pos..self.pos + 8) {
             let mut w = [0u8; 8];
             w.copy_from_slice(chunk);
-            let v = u64::from_le_bytes(w);
-            // A byte is interesting when it is '"' (0x22), '\\' (0x5c) or < 0x20.
-            let quote = v ^ (LO * 0x22);
-            let slash = v ^ (LO * 0x5c);
-            let has_zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
-            let ctrl = v.wrapping_sub(LO * 0x20) & !v & HI;
-            let hits = has_zero(quote) | has_zero(slash) | ctrl;
+            let hits = needs_attention(u64::from_le_bytes(w));
             if hits != 0 {
-                // The lowest flagged byte is always a true hit (the tricks can
-                // only flag falsely above a true one).
                 self.pos += (hits.trailing_zeros() / 8) as usize;
                 return;
             }
@@ -335,8 +307,8 @@ impl<'a> Scanner<'a> {
     }
 
     /// [`Scanner::eat_key`] with the key as masked little-endian words: one
-    /// load and compare when 16 bytes remain. `Some(true)` when the key and
-    /// the `:` right after it were consumed, `Some(false)` for the key
+    /// load and compare (zero-padded near the end). `Some(true)` when the key
+    /// and the `:` right after it were consumed, `Some(false)` for the key
     /// alone, `None` when the next key is another.
     #[inline]
     pub(crate) fn eat_key_word(&mut self, name: &[u8], kw: &super::KeyWord) -> Option<bool> {
@@ -793,13 +765,6 @@ impl<'a> Scanner<'a> {
             }
         }
     }
-}
-
-/// Byte equality of two slices, a byte a step: column names are short, and
-/// the generic comparison pays a library call per key.
-#[inline]
-fn short_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 #[cfg(test)]

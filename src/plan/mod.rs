@@ -581,7 +581,7 @@ pub(crate) struct KeyWord {
 
 impl KeyWord {
     fn new(name: &str) -> KeyWord {
-        let word = |text: &[u8]| json::masked_word(text).unwrap_or((0, 0));
+        let word = |text: &[u8]| crate::value::json::masked_word(text).unwrap_or((0, 0));
         let mut text = Vec::with_capacity(name.len() + 3);
         text.push(b'"');
         text.extend_from_slice(name.as_bytes());

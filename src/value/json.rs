@@ -261,13 +261,7 @@ fn lean(text: &str, scratch: &mut JsonScratch, max_depth: usize) -> Option<(usiz
             }
             b'"' => i = lean_string(b, i + 1)?,
             b'-' | b'0'..=b'9' => {
-                let end = lean_number(b, i)?;
-                let number = text.get(i..end)?;
-                let plain = number.len() <= 18 && number.bytes().all(|c| c.is_ascii_digit());
-                if !plain && check_number(number).is_err() {
-                    return None;
-                }
-                i = end;
+                i = checked_number(b, i)?;
             }
             b't' if b.get(i..i + 4) == Some(b"true") => i += 4,
             b'f' if b.get(i..i + 5) == Some(b"false") => i += 5,
@@ -323,23 +317,108 @@ fn lean(text: &str, scratch: &mut JsonScratch, max_depth: usize) -> Option<(usiz
     (i == b.len()).then_some((start, end, compacted))
 }
 
+/// Up to 16 bytes as a little-endian word and the mask of their bytes, for
+/// comparing them with one load; `None` for longer text.
+/// The row walk's learned separators and expected keys (`plan::json`) and
+/// the learned JSON column layouts ([`EscapedShape`]) are kept this way.
+pub(crate) fn masked_word(text: &[u8]) -> Option<(u128, u128)> {
+    let n = text.len();
+    if n > 16 {
+        return None;
+    }
+    let mut b = [0u8; 16];
+    for (slot, &byte) in b.iter_mut().zip(text) {
+        *slot = byte;
+    }
+    let mask = if n == 16 {
+        u128::MAX
+    } else {
+        (1u128 << (8 * n)) - 1
+    };
+    Some((u128::from_le_bytes(b), mask))
+}
+
 /// The bytes of `w` (eight bytes, little-endian) that end a run of plain
 /// string bytes: `"`, `\\` or a control byte. The lowest flagged byte is
 /// always a true hit (the zero-byte trick can only flag falsely above a true
-/// one), so `trailing_zeros() / 8` is the run's length.
+/// one), so `trailing_zeros() / 8` is the run's length. Shared with the row
+/// walk's scanner (`plan::json`), which skips string contents with it.
 #[inline]
-fn needs_attention(w: u64) -> u64 {
+pub(crate) fn needs_attention(w: u64) -> u64 {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     let has_zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
     has_zero(w ^ (LO * 0x22)) | has_zero(w ^ (LO * 0x5c)) | (w.wrapping_sub(LO * 0x20) & !w & HI)
 }
 
-/// `a == b` for the short keys of a column value, compared in line: a
-/// `memcmp` call per pair of keys cost more than the keys' bytes.
+/// Byte equality of two short slices, a byte a step: keys (column names, a
+/// JSON column's keys) are short, and the generic comparison pays a
+/// `memcmp` call per pair. Shared with the row walk's scanner.
 #[inline]
-fn same_short(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn short_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// The end of a number at `i` that [`parse`] accepts: the JSON grammar
+/// ([`lean_number`]), and BigQuery's rule ([`check_number`]) unless it is a
+/// plain integer of at most 18 digits. `None` otherwise.
+#[inline]
+fn checked_number(b: &[u8], i: usize) -> Option<usize> {
+    let end = lean_number(b, i)?;
+    let number = b.get(i..end)?;
+    let plain = number.len() <= 18 && number.iter().all(u8::is_ascii_digit);
+    if !plain && check_number(std::str::from_utf8(number).ok()?).is_err() {
+        return None;
+    }
+    Some(end)
+}
+
+/// Appends `b[i..end]` (a number) to `out`: a short one as one eight-byte
+/// append cut back (no copy call), a longer one as it is.
+#[inline]
+fn append_number(b: &[u8], i: usize, end: usize, out: &mut Vec<u8>) -> Option<()> {
+    let number = b.get(i..end)?;
+    match b.get(i..i + 8) {
+        Some(chunk) if number.len() <= 8 => {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(chunk);
+            out.extend_from_slice(&w);
+            out.truncate(out.len() - 8 + number.len());
+        }
+        _ => out.extend_from_slice(number),
+    }
+    Some(())
+}
+
+/// Appends the run of plain string bytes from `i` (up to the first `"`,
+/// `\\` or control byte) to `out` and returns where it ends; `None` when
+/// `b` ends first. Eight bytes a step while `b` has them: the whole word is
+/// appended, then cut back to the bytes before the first one that needs
+/// attention (one append and no branch per byte).
+#[inline]
+fn append_plain_run(b: &[u8], mut i: usize, out: &mut Vec<u8>) -> Option<usize> {
+    loop {
+        if let Some(chunk) = b.get(i..i + 8) {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(chunk);
+            out.extend_from_slice(&w);
+            let hits = needs_attention(u64::from_le_bytes(w));
+            if hits == 0 {
+                i += 8;
+                continue;
+            }
+            let n = (hits.trailing_zeros() / 8) as usize;
+            out.truncate(out.len() - 8 + n);
+            return Some(i + n);
+        }
+        match *b.get(i)? {
+            b'\\' | 0x00..=0x1f | b'"' => return Some(i),
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
 }
 
 /// The end (past the closing quote) of a string whose contents start at
@@ -403,20 +482,26 @@ pub(crate) fn parse_escaped_at<'s>(
     scratch: &'s mut JsonScratch,
     max_depth: usize,
 ) -> Option<(&'s str, usize)> {
-    let mut out = std::mem::take(&mut scratch.out).into_bytes();
-    out.clear();
-    let end = lean_escaped(
-        rest,
-        &mut out,
-        &mut scratch.lean_stack,
-        &mut scratch.lean_keys,
-        LEAN_DEPTH.min(max_depth),
-    );
-    // `out` holds ASCII tokens and copies of whole runs of `rest` that start
-    // and end at ASCII bytes, so it is UTF-8; checked all the same.
-    scratch.out = String::from_utf8(out).unwrap_or_default();
-    let end = end?;
-    Some((scratch.out.as_str(), end))
+    let (stack, keys) = (&mut scratch.lean_stack, &mut scratch.lean_keys);
+    compact_into(&mut scratch.out, |out| {
+        out.clear();
+        lean_escaped(rest, out, stack, keys, LEAN_DEPTH.min(max_depth))
+    })
+}
+
+/// Runs `write`, which writes compact JSON text into `text`'s bytes and
+/// returns the closing quote's offset, and returns that text with the
+/// offset. The bytes are ASCII tokens and copies of whole runs of the row
+/// text that start and end at ASCII bytes, so they are UTF-8; checked all
+/// the same (no unsafe code).
+fn compact_into(
+    text: &mut String,
+    write: impl FnOnce(&mut Vec<u8>) -> Option<usize>,
+) -> Option<(&str, usize)> {
+    let mut out = std::mem::take(text).into_bytes();
+    let end = write(&mut out);
+    *text = String::from_utf8(out).unwrap_or_default();
+    Some((text.as_str(), end?))
 }
 
 /// The lean pass over escaped JSON text in `b`, which ends at the first
@@ -453,32 +538,7 @@ fn lean_escaped(
             i += 2;
             out.push(b'"');
             let start = out.len();
-            // Eight bytes a step while the row has them: the whole word is
-            // appended, then cut back to the bytes before the first one
-            // that needs attention (one append and no branch per byte).
-            loop {
-                if let Some(chunk) = b.get(i..i + 8) {
-                    let mut w = [0u8; 8];
-                    w.copy_from_slice(chunk);
-                    out.extend_from_slice(&w);
-                    let hits = needs_attention(u64::from_le_bytes(w));
-                    if hits == 0 {
-                        i += 8;
-                        continue;
-                    }
-                    let n = (hits.trailing_zeros() / 8) as usize;
-                    out.truncate(out.len() - 8 + n);
-                    i += n;
-                    break;
-                }
-                match *b.get(i)? {
-                    b'\\' | 0x00..=0x1f | b'"' => break,
-                    c => {
-                        out.push(c);
-                        i += 1;
-                    }
-                }
-            }
+            i = append_plain_run(b, i, out)?;
             if !(b.get(i) == Some(&b'\\') && b.get(i + 1) == Some(&b'"')) {
                 return None;
             }
@@ -528,22 +588,8 @@ fn lean_escaped(
                 inner_string!();
             }
             b'-' | b'0'..=b'9' => {
-                let end = lean_number(b, i)?;
-                let number = b.get(i..end)?;
-                let plain = number.len() <= 18 && number.iter().all(u8::is_ascii_digit);
-                if !plain && check_number(std::str::from_utf8(number).ok()?).is_err() {
-                    return None;
-                }
-                // A short number: one eight-byte append, cut back.
-                match b.get(i..i + 8) {
-                    Some(chunk) if number.len() <= 8 => {
-                        let mut w = [0u8; 8];
-                        w.copy_from_slice(chunk);
-                        out.extend_from_slice(&w);
-                        out.truncate(out.len() - 8 + number.len());
-                    }
-                    _ => out.extend_from_slice(number),
-                }
+                let end = checked_number(b, i)?;
+                append_number(b, i, end, out)?;
                 i = end;
             }
             b't' if b.get(i..i + 4) == Some(b"true") => {
@@ -586,7 +632,7 @@ fn lean_escaped(
                         if mine
                             .get(..n)?
                             .iter()
-                            .any(|&(xs, xe)| out.get(xs..xe).is_some_and(|x| same_short(x, k)))
+                            .any(|&(xs, xe)| out.get(xs..xe).is_some_and(|x| short_eq(x, k)))
                         {
                             return None;
                         }
@@ -680,7 +726,7 @@ impl EscapedShape {
                      out_len: usize,
                      hole: Hole|
          -> Option<()> {
-            let (word, mask) = crate::plan::json::masked_word(lit)?;
+            let (word, mask) = masked_word(lit)?;
             if segments.len() == SHAPE_SEGMENTS {
                 return None;
             }
@@ -836,36 +882,11 @@ impl EscapedShape {
             match seg.hole {
                 Hole::End => return (rest.get(i) == Some(&b'"')).then_some(i),
                 Hole::Number => {
-                    let end = lean_number(rest, i)?;
-                    let number = rest.get(i..end)?;
-                    let plain = number.len() <= 18 && number.iter().all(u8::is_ascii_digit);
-                    if !plain && check_number(std::str::from_utf8(number).ok()?).is_err() {
-                        return None;
-                    }
-                    out.extend_from_slice(number);
+                    let end = checked_number(rest, i)?;
+                    append_number(rest, i, end, out)?;
                     i = end;
                 }
-                Hole::String => {
-                    let from = i;
-                    loop {
-                        if let Some(chunk) = rest.get(i..i + 8) {
-                            let mut w = [0u8; 8];
-                            w.copy_from_slice(chunk);
-                            let hits = needs_attention(u64::from_le_bytes(w));
-                            if hits == 0 {
-                                i += 8;
-                                continue;
-                            }
-                            i += (hits.trailing_zeros() / 8) as usize;
-                            break;
-                        }
-                        match *rest.get(i)? {
-                            b'\\' | 0x00..=0x1f | b'"' => break,
-                            _ => i += 1,
-                        }
-                    }
-                    out.extend_from_slice(rest.get(from..i)?);
-                }
+                Hole::String => i = append_plain_run(rest, i, out)?,
             }
         }
         None
@@ -897,11 +918,7 @@ pub(crate) fn parse_escaped_shaped<'s>(
     rest: &[u8],
     scratch: &'s mut JsonScratch,
 ) -> Option<(&'s str, usize)> {
-    let mut out = std::mem::take(&mut scratch.out).into_bytes();
-    let end = shape.apply(rest, &mut out);
-    scratch.out = String::from_utf8(out).unwrap_or_default();
-    let end = end?;
-    Some((scratch.out.as_str(), end))
+    compact_into(&mut scratch.out, |out| shape.apply(rest, out))
 }
 
 /// A parsed JSON value that keeps number text as written, for readers of

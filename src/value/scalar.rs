@@ -581,32 +581,41 @@ fn fast_base64(s: &[u8], out: &mut Vec<u8>) -> bool {
         return false;
     };
     for (quad, three) in s.chunks_exact(4).take(full).zip(dst.chunks_exact_mut(3)) {
-        let &[c0, c1, c2, c3] = quad else {
+        let Some(bytes) = quad.first_chunk::<4>().and_then(|&q| base64_quad(q)) else {
             return false;
         };
-        let d = [
-            BASE64_TABLE[usize::from(c0)],
-            BASE64_TABLE[usize::from(c1)],
-            BASE64_TABLE[usize::from(c2)],
-            BASE64_TABLE[usize::from(c3)],
-        ];
-        if (d[0] | d[1] | d[2] | d[3]) & 0x80 != 0 {
-            return false;
-        }
-        let v = (u32::from(d[0]) << 18)
-            | (u32::from(d[1]) << 12)
-            | (u32::from(d[2]) << 6)
-            | u32::from(d[3]);
-        let [_, b0, b1, b2] = v.to_be_bytes();
-        three.copy_from_slice(&[b0, b1, b2]);
+        three.copy_from_slice(&bytes);
     }
     if pad == 0 {
         return true;
     }
     // The padded last quad.
-    let Some(quad) = s.get(full * 4..) else {
-        return false;
-    };
+    s.get(full * 4..)
+        .and_then(|quad| quad.first_chunk::<4>())
+        .is_some_and(|&quad| base64_padded_quad(quad, pad, out))
+}
+
+/// One whole quad of standard base64 symbols as its three bytes; `None`
+/// when any byte is outside the alphabet (`=` included).
+#[inline]
+fn base64_quad(quad: [u8; 4]) -> Option<[u8; 3]> {
+    let d = quad.map(|c| BASE64_TABLE[usize::from(c)]);
+    if (d[0] | d[1] | d[2] | d[3]) & 0x80 != 0 {
+        return None;
+    }
+    let v = (u32::from(d[0]) << 18)
+        | (u32::from(d[1]) << 12)
+        | (u32::from(d[2]) << 6)
+        | u32::from(d[3]);
+    let [_, b0, b1, b2] = v.to_be_bytes();
+    Some([b0, b1, b2])
+}
+
+/// The last quad with `pad` (1 or 2) `=` at its end, appended to `out` when
+/// its symbols are standard and its unused bits zero (canonical); false
+/// otherwise.
+#[inline]
+fn base64_padded_quad(quad: [u8; 4], pad: usize, out: &mut Vec<u8>) -> bool {
     let mut v: u32 = 0;
     for (j, &c) in quad.iter().enumerate().take(4 - pad) {
         let Some(d) = base64_symbol(c) else {
@@ -636,22 +645,11 @@ pub(crate) fn base64_quoted_prefix(b: &[u8], out: &mut Vec<u8>) -> Option<usize>
     let mut i = 0;
     // Whole quads of symbols; the first quad that is not one ends the text.
     let quad = loop {
-        let &[c0, c1, c2, c3] = b.get(i..i + 4)?.first_chunk::<4>()?;
-        let d = [
-            BASE64_TABLE[usize::from(c0)],
-            BASE64_TABLE[usize::from(c1)],
-            BASE64_TABLE[usize::from(c2)],
-            BASE64_TABLE[usize::from(c3)],
-        ];
-        if (d[0] | d[1] | d[2] | d[3]) & 0x80 != 0 {
-            break [c0, c1, c2, c3];
+        let &quad = b.get(i..i + 4)?.first_chunk::<4>()?;
+        match base64_quad(quad) {
+            Some(bytes) => out.extend_from_slice(&bytes),
+            None => break quad,
         }
-        let v = (u32::from(d[0]) << 18)
-            | (u32::from(d[1]) << 12)
-            | (u32::from(d[2]) << 6)
-            | u32::from(d[3]);
-        let [_, b0, b1, b2] = v.to_be_bytes();
-        out.extend_from_slice(&[b0, b1, b2]);
         i += 4;
     };
     let pad = match quad {
@@ -660,17 +658,7 @@ pub(crate) fn base64_quoted_prefix(b: &[u8], out: &mut Vec<u8>) -> Option<usize>
         [_, _, _, b'='] => 1,
         _ => return None,
     };
-    let mut v: u32 = 0;
-    for (j, &c) in quad.iter().enumerate().take(4 - pad) {
-        v |= base64_symbol(c)? << (18 - 6 * j);
-    }
-    let [_, b0, b1, b2] = v.to_be_bytes();
-    match pad {
-        1 if b2 == 0 => out.extend_from_slice(&[b0, b1]),
-        2 if b1 == 0 && b2 == 0 => out.push(b0),
-        _ => return None,
-    }
-    (b.get(i + 4) == Some(&b'"')).then_some(i + 4)
+    (base64_padded_quad(quad, pad, out) && b.get(i + 4) == Some(&b'"')).then_some(i + 4)
 }
 
 /// Standard base64 symbol values; 0xFF marks a byte outside the alphabet.
