@@ -194,6 +194,13 @@ impl<'a> Scanner<'a> {
         self.pos >= self.bytes.len()
     }
 
+    /// The next byte after white space, without consuming it.
+    #[inline]
+    pub(crate) fn next_byte(&mut self) -> Option<u8> {
+        self.skip_ws();
+        self.bytes.get(self.pos).copied()
+    }
+
     /// The kind of the next value, without consuming it.
     #[inline]
     pub fn peek(&mut self) -> Result<Peek, SyntaxError> {

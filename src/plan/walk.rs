@@ -5,7 +5,7 @@
 //! slower path), so the rules live in one place.
 
 use super::json::{Peek, Scanner, Sep, Str, SyntaxError};
-use super::{Plan, PlanField, PlanKind, PlanRecord, Sink, UnknownKeys};
+use super::{Fast, Plan, PlanField, PlanKind, PlanRecord, Sink, UnknownKeys};
 use crate::error::{FieldPath, PathSegment, RowError, ValueError};
 use crate::schema::Mode;
 use crate::value::civil::{self, Date};
@@ -592,6 +592,9 @@ impl<'p> Walker<'p> {
         sink: &mut S,
         depth: usize,
     ) -> Result<(), WalkError> {
+        if f.mode != Mode::Repeated && self.fast_leaf(sc, f, sink)? {
+            return Ok(());
+        }
         let peek = sc.peek()?;
         if peek == Peek::Null {
             sc.null()?;
@@ -624,16 +627,18 @@ impl<'p> Walker<'p> {
                     })
                     .at_index(i));
                 }
-                let item = sc.peek()?;
-                if item == Peek::Null {
-                    return Err(WalkError::new(ValueError::wrong_kind(
-                        "a non-null array element (BigQuery arrays cannot hold NULL)",
-                        "null",
-                    ))
-                    .at_index(i));
+                if !self.fast_leaf(sc, f, sink).map_err(|e| e.at_index(i))? {
+                    let item = sc.peek()?;
+                    if item == Peek::Null {
+                        return Err(WalkError::new(ValueError::wrong_kind(
+                            "a non-null array element (BigQuery arrays cannot hold NULL)",
+                            "null",
+                        ))
+                        .at_index(i));
+                    }
+                    self.single(sc, f, sink, depth, item)
+                        .map_err(|e| e.at_index(i))?;
                 }
-                self.single(sc, f, sink, depth, item)
-                    .map_err(|e| e.at_index(i))?;
                 i += 1;
                 if sc.close_or_comma(b']', "',' or ']'")? {
                     break;
@@ -644,8 +649,195 @@ impl<'p> Walker<'p> {
         Ok(())
     }
 
+    /// One value of field `f` (an element for a REPEATED field) in the usual
+    /// JSON form of its type, straight from the row text to the typed parser
+    /// and the sink: `Ok(true)` when written. `Ok(false)`, with the cursor
+    /// on the value, for anything else (null, escapes, other input forms,
+    /// parameterized types), which [`Self::single`] then reads and words.
+    #[inline]
+    fn fast_leaf<S: Sink>(
+        &mut self,
+        sc: &mut Scanner<'_>,
+        f: &PlanField,
+        sink: &mut S,
+    ) -> Result<bool, WalkError> {
+        if f.fast == Fast::None {
+            return Ok(false);
+        }
+        let Some(first) = sc.next_byte() else {
+            return Ok(false);
+        };
+        let string = first == b'"';
+        match f.fast {
+            Fast::String if string => {
+                if let Some(text) = sc.plain_str() {
+                    sink.leaf_string(f, text)?;
+                    return Ok(true);
+                }
+            }
+            Fast::Date if string => {
+                // The canonical form read in place: ten bytes and the
+                // closing quote, without finding the string's end first.
+                if let Some((rest, from)) = sc.string_rest()
+                    && let Some((head, tail)) = rest.split_first_chunk::<10>()
+                    && tail.first() == Some(&b'"')
+                    && let Some(date) = civil::fast_date_bytes(head)
+                {
+                    sc.set_pos(from + 11);
+                    sink.leaf_date(f, date)?;
+                    return Ok(true);
+                }
+                if let Some(text) = sc.plain_str() {
+                    let date = match civil::fast_date(text) {
+                        Some(d) => d,
+                        None => Date::parse_text(text)?,
+                    };
+                    sink.leaf_date(f, date)?;
+                    return Ok(true);
+                }
+            }
+            Fast::Timestamp if string => {
+                if let Some((rest, from)) = sc.string_rest()
+                    && let Some((ts, len)) = timestamp::fast_rfc3339_prefix(rest)
+                    && rest.get(len) == Some(&b'"')
+                {
+                    sc.set_pos(from + len + 1);
+                    sink.leaf_timestamp(f, ts)?;
+                    return Ok(true);
+                }
+                if let Some(text) = sc.plain_str() {
+                    let ts = match timestamp::fast_rfc3339(text) {
+                        Some(t) => t,
+                        None => Timestamp::parse_text(text)?,
+                    };
+                    sink.leaf_timestamp(f, ts)?;
+                    return Ok(true);
+                }
+            }
+            Fast::Numeric if string => {
+                let PlanKind::Leaf(Codec::Numeric(p)) = &f.kind else {
+                    return Ok(false);
+                };
+                if let Some((rest, from)) = sc.string_rest()
+                    && let Some((n, len)) = Numeric::parse_quoted_prefix(rest, *p)
+                {
+                    sc.set_pos(from + len + 1);
+                    sink.leaf_numeric(f, n)?;
+                    return Ok(true);
+                }
+                if let Some(text) = sc.plain_str() {
+                    let rounding = self.plan.options.policy.rounding;
+                    sink.leaf_numeric(f, Numeric::parse_str(text, *p, rounding)?)?;
+                    return Ok(true);
+                }
+            }
+            Fast::Bytes if string => {
+                let PlanKind::Leaf(Codec::Bytes { max_length }) = &f.kind else {
+                    return Ok(false);
+                };
+                let out = &mut self.values.bytes;
+                if let Some((rest, from)) = sc.string_rest()
+                    && let Some(len) = scalar::base64_quoted_prefix(rest, out)
+                {
+                    scalar::check_bytes_len(out, *max_length)?;
+                    sc.set_pos(from + len + 1);
+                    sink.leaf_bytes(f, out)?;
+                    return Ok(true);
+                }
+                if let Some(text) = sc.plain_str() {
+                    let out = &mut self.values.bytes;
+                    scalar::parse_bytes_into(Input::Str(text), *max_length, out)?;
+                    sink.leaf_bytes(f, out)?;
+                    return Ok(true);
+                }
+            }
+            Fast::Json if string => {
+                // A JSON column as a JSON string: checked and compacted
+                // straight from the row text when it has the common shape
+                // (one pass from the opening quote finds the JSON value
+                // and the string's end together); otherwise unescaped and
+                // parsed by the general path.
+                if let Some((rest, from)) = sc.string_rest() {
+                    // The layout of this column's last value first (one
+                    // producer repeats its keys and spacing); then the lean
+                    // pass, whose accepted value is learned.
+                    if let Some(shape) = self.json_shapes.get_mut(f.id)
+                        && !shape.is_empty()
+                        && let Some((text, end)) =
+                            json::parse_escaped_shaped(shape, rest, &mut self.values.json)
+                    {
+                        shape.fitted();
+                        sc.set_pos(from + end + 1);
+                        sink.leaf_json(f, text)?;
+                        return Ok(true);
+                    }
+                    if let Some((text, end)) = json::parse_escaped_at(
+                        rest,
+                        &mut self.values.json,
+                        self.plan.options.policy.max_json_depth,
+                    ) {
+                        if self.json_shapes.len() <= f.id {
+                            self.json_shapes
+                                .resize_with(self.plan.field_count(), Default::default);
+                        }
+                        if let (Some(shape), Some(value)) =
+                            (self.json_shapes.get_mut(f.id), rest.get(..end))
+                            && shape.missed()
+                        {
+                            shape.learn(value);
+                        }
+                        sc.set_pos(from + end + 1);
+                        sink.leaf_json(f, text)?;
+                        return Ok(true);
+                    }
+                }
+            }
+            Fast::Int64 => {
+                if let Some(v) = sc.plain_int64() {
+                    sink.leaf_int64(f, v)?;
+                    return Ok(true);
+                }
+            }
+            // The integer forms (µs since the epoch, days since 1970-01-01)
+            // when in range; otherwise the general path reads them again and
+            // words the error.
+            Fast::Timestamp => {
+                let at = sc.pos();
+                if let Some(v) = sc.plain_int64() {
+                    if let Ok(ts) = Timestamp::from_micros(v) {
+                        sink.leaf_timestamp(f, ts)?;
+                        return Ok(true);
+                    }
+                    sc.set_pos(at);
+                }
+            }
+            Fast::Date => {
+                let at = sc.pos();
+                if let Some(v) = sc.plain_int64() {
+                    if let Some(d) = i32::try_from(v).ok().and_then(|d| Date::from_days(d).ok()) {
+                        sink.leaf_date(f, d)?;
+                        return Ok(true);
+                    }
+                    sc.set_pos(at);
+                }
+            }
+            Fast::Float64 => {
+                if let Some(v) = sc.plain_f64() {
+                    sink.leaf_float64(f, v)?;
+                    return Ok(true);
+                }
+            }
+            Fast::Bool if first == b't' || first == b'f' => {
+                sink.leaf_bool(f, sc.boolean()?)?;
+                return Ok(true);
+            }
+            _ => {}
+        }
+        Ok(false)
+    }
+
     /// One value of field `f` at the cursor, whose kind `peek` the caller
-    /// has just looked at.
+    /// has just looked at (after [`Self::fast_leaf`] declined it).
     fn single<S: Sink>(
         &mut self,
         sc: &mut Scanner<'_>,
@@ -669,130 +861,6 @@ impl<'p> Walker<'p> {
                 Ok(())
             }
             PlanKind::Leaf(codec) => {
-                // The common types in their usual JSON form, straight from
-                // the row text to the typed parser and the sink; anything
-                // else (escapes, other forms, parameterized types) below.
-                match (codec, peek) {
-                    (Codec::String { max_length: None }, Peek::String) => {
-                        if let Some(text) = sc.plain_str() {
-                            sink.leaf_string(f, text)?;
-                            return Ok(());
-                        }
-                    }
-                    (Codec::Date, Peek::String) => {
-                        // The canonical form read in place: ten bytes and
-                        // the closing quote, without finding the string's
-                        // end first.
-                        if let Some((rest, from)) = sc.string_rest()
-                            && let Some((head, tail)) = rest.split_first_chunk::<10>()
-                            && tail.first() == Some(&b'"')
-                            && let Some(date) = civil::fast_date_bytes(head)
-                        {
-                            sc.set_pos(from + 11);
-                            sink.leaf_date(f, date)?;
-                            return Ok(());
-                        }
-                        if let Some(text) = sc.plain_str() {
-                            let date = match civil::fast_date(text) {
-                                Some(d) => d,
-                                None => Date::parse_text(text)?,
-                            };
-                            sink.leaf_date(f, date)?;
-                            return Ok(());
-                        }
-                    }
-                    (Codec::Timestamp { picos: false }, Peek::String) => {
-                        if let Some((rest, from)) = sc.string_rest()
-                            && let Some((ts, len)) = timestamp::fast_rfc3339_prefix(rest)
-                            && rest.get(len) == Some(&b'"')
-                        {
-                            sc.set_pos(from + len + 1);
-                            sink.leaf_timestamp(f, ts)?;
-                            return Ok(());
-                        }
-                        if let Some(text) = sc.plain_str() {
-                            let ts = match timestamp::fast_rfc3339(text) {
-                                Some(t) => t,
-                                None => Timestamp::parse_text(text)?,
-                            };
-                            sink.leaf_timestamp(f, ts)?;
-                            return Ok(());
-                        }
-                    }
-                    (Codec::Numeric(p), Peek::String) => {
-                        if let Some((rest, from)) = sc.string_rest()
-                            && let Some((n, len)) = Numeric::parse_quoted_prefix(rest, *p)
-                        {
-                            sc.set_pos(from + len + 1);
-                            sink.leaf_numeric(f, n)?;
-                            return Ok(());
-                        }
-                        if let Some(text) = sc.plain_str() {
-                            let rounding = self.plan.options.policy.rounding;
-                            sink.leaf_numeric(f, Numeric::parse_str(text, *p, rounding)?)?;
-                            return Ok(());
-                        }
-                    }
-                    (Codec::Bytes { max_length }, Peek::String) => {
-                        let out = &mut self.values.bytes;
-                        if let Some((rest, from)) = sc.string_rest()
-                            && let Some(len) = scalar::base64_quoted_prefix(rest, out)
-                        {
-                            scalar::check_bytes_len(out, *max_length)?;
-                            sc.set_pos(from + len + 1);
-                            sink.leaf_bytes(f, out)?;
-                            return Ok(());
-                        }
-                        if let Some(text) = sc.plain_str() {
-                            let out = &mut self.values.bytes;
-                            scalar::parse_bytes_into(Input::Str(text), *max_length, out)?;
-                            sink.leaf_bytes(f, out)?;
-                            return Ok(());
-                        }
-                    }
-                    (Codec::Int64, Peek::Number) => {
-                        if let Some(v) = sc.plain_int64() {
-                            sink.leaf_int64(f, v)?;
-                            return Ok(());
-                        }
-                    }
-                    // The integer forms (µs since the epoch, days since
-                    // 1970-01-01) when in range; otherwise the general path
-                    // reads them again and words the error.
-                    (Codec::Timestamp { picos: false }, Peek::Number) => {
-                        let at = sc.pos();
-                        if let Some(v) = sc.plain_int64() {
-                            if let Ok(ts) = Timestamp::from_micros(v) {
-                                sink.leaf_timestamp(f, ts)?;
-                                return Ok(());
-                            }
-                            sc.set_pos(at);
-                        }
-                    }
-                    (Codec::Date, Peek::Number) => {
-                        let at = sc.pos();
-                        if let Some(v) = sc.plain_int64() {
-                            if let Some(d) =
-                                i32::try_from(v).ok().and_then(|d| Date::from_days(d).ok())
-                            {
-                                sink.leaf_date(f, d)?;
-                                return Ok(());
-                            }
-                            sc.set_pos(at);
-                        }
-                    }
-                    (Codec::Float64, Peek::Number) => {
-                        if let Some(v) = sc.plain_f64() {
-                            sink.leaf_float64(f, v)?;
-                            return Ok(());
-                        }
-                    }
-                    (Codec::Bool, Peek::Bool) => {
-                        sink.leaf_bool(f, sc.boolean()?)?;
-                        return Ok(());
-                    }
-                    _ => {}
-                }
                 let policy = &self.plan.options.policy;
                 let slot = depth * 2 + 1;
                 if self.scratch.len() <= slot {
@@ -801,49 +869,6 @@ impl<'p> Walker<'p> {
                 let Some(s) = self.scratch.get_mut(slot) else {
                     return Err(ValueError::invalid("a scratch buffer", "none").into());
                 };
-                if let Codec::Json = codec
-                    && peek == Peek::String
-                {
-                    // A JSON column as a JSON string: checked and compacted
-                    // straight from the row text when it has the common
-                    // shape; otherwise unescaped and parsed below.
-                    // One pass over the row text from the opening quote:
-                    // the JSON value and the string's end found together.
-                    if let Some((rest, from)) = sc.string_rest() {
-                        // The layout of this column's last value first (one
-                        // producer repeats its keys and spacing); then the
-                        // lean pass, whose accepted value is learned.
-                        if let Some(shape) = self.json_shapes.get_mut(f.id)
-                            && !shape.is_empty()
-                            && let Some((text, end)) =
-                                json::parse_escaped_shaped(shape, rest, &mut self.values.json)
-                        {
-                            shape.fitted();
-                            sc.set_pos(from + end + 1);
-                            sink.leaf_json(f, text)?;
-                            return Ok(());
-                        }
-                        if let Some((text, end)) = json::parse_escaped_at(
-                            rest,
-                            &mut self.values.json,
-                            self.plan.options.policy.max_json_depth,
-                        ) {
-                            if self.json_shapes.len() <= f.id {
-                                self.json_shapes
-                                    .resize_with(self.plan.field_count(), Default::default);
-                            }
-                            if let (Some(shape), Some(value)) =
-                                (self.json_shapes.get_mut(f.id), rest.get(..end))
-                                && shape.missed()
-                            {
-                                shape.learn(value);
-                            }
-                            sc.set_pos(from + end + 1);
-                            sink.leaf_json(f, text)?;
-                            return Ok(());
-                        }
-                    }
-                }
                 let input = match peek {
                     Peek::Null => Input::Null,
                     Peek::Bool => Input::Bool(sc.boolean()?),
