@@ -363,6 +363,7 @@ impl<'e> ProtoSink<'e> {
         }
     }
 
+    #[inline(always)]
     fn tag(&mut self, number: u32, wire: u32) {
         let key = (u64::from(number) << 3) | u64::from(wire);
         put_varint(self.out(), key);
@@ -409,6 +410,7 @@ impl<'e> ProtoSink<'e> {
         });
     }
 
+    #[inline(always)]
     fn write_len_bytes(&mut self, number: u32, bytes: &[u8]) {
         if !self.packed {
             self.tag(number, WIRE_LEN);
@@ -417,6 +419,7 @@ impl<'e> ProtoSink<'e> {
         self.out().extend_from_slice(bytes);
     }
 
+    #[inline(always)]
     fn write_varint(&mut self, number: u32, v: u64) {
         if !self.packed {
             self.tag(number, WIRE_VARINT);
