@@ -579,7 +579,7 @@ impl<'a> Scanner<'a> {
     /// (to the end of the input) and their offset, for a reader that finds
     /// the closing quote itself. `None` for any other value, or when the
     /// input is not UTF-8. The cursor is left on the opening quote.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn string_rest(&mut self) -> Option<(&'a [u8], usize)> {
         self.text?;
         self.skip_ws();
