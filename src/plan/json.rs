@@ -539,13 +539,12 @@ impl<'a> Scanner<'a> {
         self.string_escaped(start, scratch)
     }
 
-    /// A string without escapes at the cursor (after white space), borrowed
-    /// from the input; `None` with the cursor unmoved for anything else
-    /// (escapes, a raw control byte, no closing quote, not UTF-8), which
-    /// [`Scanner::string`] then reads or words.
+    /// A string without escapes right at the cursor (the caller has skipped
+    /// white space), borrowed from the input; `None` with the cursor unmoved
+    /// for anything else (escapes, a raw control byte, no closing quote, not
+    /// UTF-8), which [`Scanner::string`] then reads or words.
     #[inline(always)]
     pub(crate) fn plain_str(&mut self) -> Option<&'a str> {
-        self.skip_ws();
         let open = self.pos;
         if self.bytes.get(open) != Some(&b'"') {
             return None;
@@ -575,14 +574,14 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// When the next value is a string: the bytes after its opening quote
-    /// (to the end of the input) and their offset, for a reader that finds
-    /// the closing quote itself. `None` for any other value, or when the
-    /// input is not UTF-8. The cursor is left on the opening quote.
+    /// When a string starts right at the cursor (the caller has skipped
+    /// white space): the bytes after its opening quote (to the end of the
+    /// input) and their offset, for a reader that finds the closing quote
+    /// itself. `None` for any other value, or when the input is not UTF-8.
+    /// The cursor is left on the opening quote.
     #[inline(always)]
-    pub(crate) fn string_rest(&mut self) -> Option<(&'a [u8], usize)> {
+    pub(crate) fn string_rest(&self) -> Option<(&'a [u8], usize)> {
         self.text?;
-        self.skip_ws();
         if self.bytes.get(self.pos) != Some(&b'"') {
             return None;
         }

@@ -695,7 +695,16 @@ impl Sink for ProtoSink<'_> {
         }
         let start = self.rows.data.len();
         let (bytes, len) = value.bigdecimal_bytes();
-        self.write_len_bytes(code.number, bytes.get(..len).unwrap_or(&bytes));
+        if !self.packed {
+            self.tag(code.number, WIRE_LEN);
+        }
+        // At most 16 bytes: the length is one byte, and the value is
+        // appended as the whole word and cut back (no copy call).
+        let out = self.out();
+        out.push(len as u8);
+        let at = out.len();
+        out.extend_from_slice(&bytes);
+        out.truncate(at + len);
         if late {
             self.settle(code.number, start);
         }
