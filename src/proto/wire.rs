@@ -81,13 +81,24 @@ impl ProtoEncoder {
         Ok(ProtoEncoder { codes })
     }
 
+    #[inline]
     fn code(&self, f: &PlanField) -> FieldCode {
-        self.codes.get(f.id).copied().unwrap_or(FieldCode {
+        match self.codes.get(f.id) {
+            Some(&code) => code,
+            None => Self::unknown_code(f),
+        }
+    }
+
+    /// A field of another plan (never for the plan this encoder was built
+    /// from): numbered by its position, written as bytes.
+    #[cold]
+    fn unknown_code(f: &PlanField) -> FieldCode {
+        FieldCode {
             number: u32::try_from(f.index + 1).unwrap_or(u32::MAX),
             kind: ProtoKind::Bytes,
             packed: false,
             range_kind: ProtoKind::Bytes,
-        })
+        }
     }
 }
 
@@ -453,12 +464,19 @@ impl<'e> ProtoSink<'e> {
     fn varint_leaf(&mut self, field: &PlanField, v: u64) {
         let code = self.enc.code(field);
         if !self.packed && self.segment(code.number) {
-            let start = self.rows.data.len();
-            self.write_varint(code.number, v);
-            self.settle(code.number, start);
+            self.late_varint(code.number, v);
         } else {
             self.write_varint(code.number, v);
         }
+    }
+
+    /// [`Self::varint_leaf`] for a field that arrived after a larger number.
+    #[cold]
+    #[inline(never)]
+    fn late_varint(&mut self, number: u32, v: u64) {
+        let start = self.rows.data.len();
+        self.write_varint(number, v);
+        self.settle(number, start);
     }
 
     /// A leaf written as its bytes (STRING, JSON: the same wire form in
@@ -467,12 +485,19 @@ impl<'e> ProtoSink<'e> {
     fn len_leaf(&mut self, field: &PlanField, bytes: &[u8]) {
         let code = self.enc.code(field);
         if !self.packed && self.segment(code.number) {
-            let start = self.rows.data.len();
-            self.write_len_bytes(code.number, bytes);
-            self.settle(code.number, start);
+            self.late_len_bytes(code.number, bytes);
         } else {
             self.write_len_bytes(code.number, bytes);
         }
+    }
+
+    /// [`Self::len_leaf`] for a field that arrived after a larger number.
+    #[cold]
+    #[inline(never)]
+    fn late_len_bytes(&mut self, number: u32, bytes: &[u8]) {
+        let start = self.rows.data.len();
+        self.write_len_bytes(number, bytes);
+        self.settle(number, start);
     }
 
     /// A typed leaf off its fast path (late, or another wire form in this
