@@ -148,6 +148,20 @@ pub struct Walker<'p> {
     /// By field id: the layout of the JSON column's last value given as a
     /// string ([`json::EscapedShape`]; empty: nothing learned).
     json_shapes: Vec<json::EscapedShape>,
+    /// The error of the value [`Self::fast_leaf`] last reported as
+    /// [`Fasted::Failed`] (kept here so that its result fits a register).
+    failure: Option<WalkError>,
+}
+
+/// What [`Walker::fast_leaf`] did with a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fasted {
+    /// Read and written.
+    Written,
+    /// Not in a fast form: the general path reads it.
+    Declined,
+    /// Refused; the error is in `Walker::failure`.
+    Failed,
 }
 
 impl<'p> Walker<'p> {
@@ -162,6 +176,7 @@ impl<'p> Walker<'p> {
             buf: Vec::new(),
             values: ParseScratch::default(),
             json_shapes: Vec::new(),
+            failure: None,
         }
     }
 
@@ -592,8 +607,12 @@ impl<'p> Walker<'p> {
         sink: &mut S,
         depth: usize,
     ) -> Result<(), WalkError> {
-        if f.mode != Mode::Repeated && self.fast_leaf(sc, f, sink)? {
-            return Ok(());
+        if f.mode != Mode::Repeated {
+            match self.fast_leaf(sc, f, sink) {
+                Fasted::Written => return Ok(()),
+                Fasted::Failed => return Err(self.failure()),
+                Fasted::Declined => {}
+            }
         }
         let peek = sc.peek()?;
         if peek == Peek::Null {
@@ -627,7 +646,11 @@ impl<'p> Walker<'p> {
                     })
                     .at_index(i));
                 }
-                if !self.fast_leaf(sc, f, sink).map_err(|e| e.at_index(i))? {
+                let fasted = self.fast_leaf(sc, f, sink);
+                if fasted == Fasted::Failed {
+                    return Err(self.failure().at_index(i));
+                }
+                if fasted == Fasted::Declined {
                     let item = sc.peek()?;
                     if item == Peek::Null {
                         return Err(WalkError::new(ValueError::wrong_kind(
@@ -651,11 +674,33 @@ impl<'p> Walker<'p> {
 
     /// One value of field `f` (an element for a REPEATED field) in the usual
     /// JSON form of its type, straight from the row text to the typed parser
-    /// and the sink: `Ok(true)` when written. `Ok(false)`, with the cursor
-    /// on the value, for anything else (null, escapes, other input forms,
-    /// parameterized types), which [`Self::single`] then reads and words.
+    /// and the sink (see [`Self::try_fast_leaf`]), its outcome in one byte.
     #[inline]
-    fn fast_leaf<S: Sink>(
+    fn fast_leaf<S: Sink>(&mut self, sc: &mut Scanner<'_>, f: &PlanField, sink: &mut S) -> Fasted {
+        match self.try_fast_leaf(sc, f, sink) {
+            Ok(true) => Fasted::Written,
+            Ok(false) => Fasted::Declined,
+            Err(e) => {
+                self.failure = Some(e);
+                Fasted::Failed
+            }
+        }
+    }
+
+    /// The error [`Self::fast_leaf`] parked.
+    #[cold]
+    fn failure(&mut self) -> WalkError {
+        self.failure
+            .take()
+            .unwrap_or_else(|| WalkError::new(ValueError::invalid("a value", "no value")))
+    }
+
+    /// One value of field `f` in the usual JSON form of its type:
+    /// `Ok(true)` when written. `Ok(false)`, with the cursor on the value,
+    /// for anything else (null, escapes, other input forms, parameterized
+    /// types), which [`Self::single`] then reads and words.
+    #[inline(always)]
+    fn try_fast_leaf<S: Sink>(
         &mut self,
         sc: &mut Scanner<'_>,
         f: &PlanField,

@@ -364,6 +364,19 @@ pub(crate) fn short_eq(a: &[u8], b: &[u8]) -> bool {
 /// plain integer of at most 18 digits. `None` otherwise.
 #[inline]
 fn checked_number(b: &[u8], i: usize) -> Option<usize> {
+    // The common case first, in one pass: a plain integer of at most 18
+    // digits without a leading zero, which both rules accept as it is.
+    let mut j = i;
+    while b.get(j).is_some_and(u8::is_ascii_digit) {
+        j += 1;
+    }
+    let n = j - i;
+    if (1..=18).contains(&n)
+        && (n == 1 || b.get(i) != Some(&b'0'))
+        && !matches!(b.get(j), Some(b'.' | b'e' | b'E'))
+    {
+        return Some(j);
+    }
     let end = lean_number(b, i)?;
     let number = b.get(i..end)?;
     let plain = number.len() <= 18 && number.iter().all(u8::is_ascii_digit);
