@@ -365,9 +365,11 @@ impl<'a> Scanner<'a> {
                 u128::from_le_bytes(w)
             }
             None => {
-                // Within 16 bytes of the end: the rest, zero-padded.
+                // Within 16 bytes of the end: the rest, zero-padded (not
+                // for nothing learned, which is common here: after a row's
+                // last value).
                 let rest = self.bytes.get(start..).unwrap_or_default();
-                if rest.len() < sep.len {
+                if sep.len == 0 || rest.len() < sep.len {
                     return false;
                 }
                 let mut w = [0u8; 16];
