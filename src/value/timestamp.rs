@@ -533,40 +533,54 @@ pub(crate) fn fast_rfc3339(text: &str) -> Option<Timestamp> {
 /// no escape or quote can hide in what it read.
 #[inline]
 pub(crate) fn fast_rfc3339_prefix(b: &[u8]) -> Option<(Timestamp, usize)> {
-    let (head, rest) = b.split_first_chunk::<19>()?;
-    let [
-        y0,
-        y1,
-        y2,
-        y3,
-        b'-',
-        m0,
-        m1,
-        b'-',
-        d0,
-        d1,
-        b'T' | b' ',
-        h0,
-        h1,
-        b':',
-        i0,
-        i1,
-        b':',
-        s0,
-        s1,
-    ] = *head
-    else {
+    // Eight bytes a word (SWAR): `YYYY-MM-`, `DDTHH:MM`, then `:SS` by byte.
+    let (&head, rest) = b.split_first_chunk::<19>()?;
+    let (a, mid) = head.split_first_chunk::<8>()?;
+    let (d, tail) = mid.split_first_chunk::<8>()?;
+    let (a, d) = (u64::from_le_bytes(*a), u64::from_le_bytes(*d));
+    let &[b':', s0, s1] = tail else {
         return None;
     };
-    let [y0, y1, y2, y3, m0, m1, d0, d1, h0, h1, i0, i1, s0, s1] =
-        ascii_digits([y0, y1, y2, y3, m0, m1, d0, d1, h0, h1, i0, i1, s0, s1])?;
-    let (hour, minute, second) = (h0 * 10 + h1, i0 * 10 + i1, s0 * 10 + s1);
+    // Digits at bytes 0–3 and 5–6, '-' at 4 and 7.
+    const A_DIGITS: u64 = 0x00FF_FF00_FFFF_FFFF;
+    const A_DASHES: u64 = 0xFF00_00FF_0000_0000;
+    // Digits at bytes 0–1, 3–4 and 6–7, ':' at 5, 'T' or ' ' at 2.
+    const D_DIGITS: u64 = 0xFFFF_00FF_FF00_FFFF;
+    const D_COLON: u64 = 0x0000_FF00_0000_0000;
+    let sep = (d >> 16) as u8;
+    if a & A_DASHES != 0x2D00_002D_0000_0000
+        || d & D_COLON != 0x0000_3A00_0000_0000
+        || !(sep == b'T' || sep == b' ')
+        || !swar_digits(a, A_DIGITS)
+        || !swar_digits(d, D_DIGITS)
+    {
+        return None;
+    }
+    let [s0, s1] = ascii_digits([s0, s1])?;
+    // Two-digit values at bytes 0, 2, 5 (year high, year low, month) and
+    // 0, 3, 6 (day, hour, minute).
+    let pa = swar_pairs(a, A_DIGITS);
+    let pd = swar_pairs(d, D_DIGITS);
+    let byte = |w: u64, k: u32| (w >> (8 * k)) as u32 & 0xFF;
+    let (year, month) = (byte(pa, 0) * 100 + byte(pa, 2), byte(pa, 5));
+    let (day, hour, minute, second) = (byte(pd, 0), byte(pd, 3), byte(pd, 6), s0 * 10 + s1);
     if hour > 23 || minute > 59 || second > 59 {
         return None;
     }
-    let (micros_frac, len) = match rest {
-        [b'Z', ..] => (0, 20),
-        [b'.', digits @ ..] => {
+    // Six digits and the `Z` (the canonical form, and what most producers
+    // write) as one word: '.' at byte 0, digits at 1–6, 'Z' at 7.
+    const F_DIGITS: u64 = 0x00FF_FFFF_FFFF_FF00;
+    let six = rest
+        .first_chunk::<8>()
+        .map(|f| u64::from_le_bytes(*f))
+        .filter(|&w| w & !F_DIGITS == 0x5A00_0000_0000_002E && swar_digits(w, F_DIGITS));
+    let (micros_frac, len) = match (six, rest) {
+        (Some(w), _) => {
+            let pf = swar_pairs(w, F_DIGITS);
+            (byte(pf, 1) * 10_000 + byte(pf, 3) * 100 + byte(pf, 5), 27)
+        }
+        (None, [b'Z', ..]) => (0, 20),
+        (None, [b'.', digits @ ..]) => {
             // One to six digits, then the `Z`.
             let mut v = 0u32;
             let mut n = 0usize;
@@ -586,12 +600,7 @@ pub(crate) fn fast_rfc3339_prefix(b: &[u8]) -> Option<(Timestamp, usize)> {
         }
         _ => return None,
     };
-    let date = checked_date(
-        y0 * 1000 + y1 * 100 + y2 * 10 + y3,
-        m0 * 10 + m1,
-        d0 * 10 + d1,
-    )
-    .ok()?;
+    let date = checked_date(year, month, day).ok()?;
     let secs = i64::from(date.days()) * 86_400
         + i64::from(hour) * 3600
         + i64::from(minute) * 60
@@ -600,6 +609,27 @@ pub(crate) fn fast_rfc3339_prefix(b: &[u8]) -> Option<(Timestamp, usize)> {
     (MIN_MICROS..=MAX_MICROS)
         .contains(&micros)
         .then_some((Timestamp(micros), len))
+}
+
+/// True when every byte of `w` that `mask` selects (0xFF bytes) is an ASCII
+/// digit: its high nibble is 3, and adding 6 leaves it 3 (a low nibble of
+/// at most 9). A byte that fails may carry into the next one, but the whole
+/// test fails with it.
+#[inline(always)]
+fn swar_digits(w: u64, mask: u64) -> bool {
+    let high = 0xF0F0_F0F0_F0F0_F0F0 & mask;
+    let threes = 0x3030_3030_3030_3030 & mask;
+    let x = w & mask;
+    x & high == threes && x.wrapping_add(0x0606_0606_0606_0606 & mask) & high == threes
+}
+
+/// For the digit bytes `mask` selects (checked by [`swar_digits`]): byte
+/// `k` of the result is `10 × digit k + digit k+1` (the other bytes count
+/// as 0; no byte carries, every sum is at most 99).
+#[inline(always)]
+fn swar_pairs(w: u64, mask: u64) -> u64 {
+    let d = (w & mask) - (0x3030_3030_3030_3030 & mask);
+    d * 10 + (d >> 8)
 }
 
 impl fmt::Display for Timestamp {
@@ -1325,6 +1355,33 @@ mod fast_path_tests {
             let text = format!("{y:04}-{mo:02}-{d:02}{sep}{h:02}:{mi:02}:{s:02}{f}Z");
             if let Some(fast) = fast_rfc3339(&text) {
                 prop_assert_eq!(Some(fast), general(&text), "{}", text);
+            }
+        }
+
+        /// Valid text in the fast shape is taken by the fast path (it
+        /// stays fast), and with any one byte changed — a non-digit in a
+        /// digit's place, other punctuation, bytes above 0x7F — the fast
+        /// path refuses it or agrees with the general grammar on what it
+        /// read, whatever follows.
+        #[test]
+        fn fast_takes_its_shape_and_refuses_or_agrees_with_any_byte_changed(
+            y in 1u32..10000, mo in 1u32..13, d in 1u32..29, h in 0u32..24, mi in 0u32..60,
+            s in 0u32..60, frac in proptest::option::of("[0-9]{1,6}"),
+            sep in prop::sample::select(vec!['T', ' ']),
+            at in 0usize..32, byte in any::<u8>(), after in "[\"Z0-9 ,]{0,3}",
+        ) {
+            let f = frac.map(|f| format!(".{f}")).unwrap_or_default();
+            let text = format!("{y:04}-{mo:02}-{d:02}{sep}{h:02}:{mi:02}:{s:02}{f}Z");
+            let fast = fast_rfc3339_prefix(format!("{text}{after}").as_bytes());
+            prop_assert_eq!(fast.map(|(t, len)| (Some(t), len)), Some((general(&text), text.len())), "{}", text);
+            let mut bytes = format!("{text}{after}").into_bytes();
+            if let Some(b) = bytes.get_mut(at) {
+                *b = byte;
+            }
+            if let Some((t, len)) = fast_rfc3339_prefix(&bytes) {
+                let read = std::str::from_utf8(&bytes[..len]);
+                prop_assert!(read.is_ok(), "{:?}", bytes);
+                prop_assert_eq!(Some(t), general(read.unwrap_or_default()), "{:?}", bytes);
             }
         }
     }
