@@ -375,16 +375,60 @@ pub(crate) fn fast_date(text: &str) -> Option<Date> {
 /// byte it accepts is a digit or `-`, so no escape or quote hides in them).
 #[inline]
 pub(crate) fn fast_date_bytes(b: &[u8; 10]) -> Option<Date> {
-    let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = b else {
+    let (ym, rest) = b.split_first_chunk::<8>()?;
+    let &[d0, d1] = rest else {
         return None;
     };
-    let [y0, y1, y2, y3, m0, m1, d0, d1] = ascii_digits([y0, y1, y2, y3, m0, m1, d0, d1])?;
-    checked_date(
-        y0 * 1000 + y1 * 100 + y2 * 10 + y3,
-        m0 * 10 + m1,
-        d0 * 10 + d1,
+    let ym = u64::from_le_bytes(*ym);
+    if ym & YM_DASHES != 0x2D00_002D_0000_0000 || !swar_digits(ym, YM_DIGITS) {
+        return None;
+    }
+    let [d0, d1] = ascii_digits([d0, d1])?;
+    let (year, month) = year_month(ym);
+    checked_date(year, month, d0 * 10 + d1).ok()
+}
+
+/// `YYYY-MM-` as a little-endian word: its digits (bytes 0–3 and 5–6) and
+/// its dashes (bytes 4 and 7), for [`swar_digits`] and a masked compare.
+pub(crate) const YM_DIGITS: u64 = 0x00FF_FF00_FFFF_FFFF;
+/// See [`YM_DIGITS`].
+pub(crate) const YM_DASHES: u64 = 0xFF00_00FF_0000_0000;
+
+/// The year and month of a checked `YYYY-MM-` word.
+#[inline(always)]
+pub(crate) fn year_month(ym: u64) -> (u32, u32) {
+    let pairs = swar_pairs(ym, YM_DIGITS);
+    (
+        pair_at(pairs, 0) * 100 + pair_at(pairs, 2),
+        pair_at(pairs, 5),
     )
-    .ok()
+}
+
+/// Byte `k` of a [`swar_pairs`] word.
+#[inline(always)]
+pub(crate) fn pair_at(pairs: u64, k: u32) -> u32 {
+    (pairs >> (8 * k)) as u32 & 0xFF
+}
+
+/// True when every byte of `w` that `mask` selects (0xFF bytes) is an ASCII
+/// digit: its high nibble is 3, and adding 6 leaves it 3 (a low nibble of
+/// at most 9). A byte that fails may carry into the next one, but the whole
+/// test fails with it.
+#[inline(always)]
+pub(crate) fn swar_digits(w: u64, mask: u64) -> bool {
+    let high = 0xF0F0_F0F0_F0F0_F0F0 & mask;
+    let threes = 0x3030_3030_3030_3030 & mask;
+    let x = w & mask;
+    x & high == threes && x.wrapping_add(0x0606_0606_0606_0606 & mask) & high == threes
+}
+
+/// For the digit bytes `mask` selects (checked by [`swar_digits`]): byte
+/// `k` of the result is `10 × digit k + digit k+1` (the other bytes count
+/// as 0; no byte carries, every sum is at most 99).
+#[inline(always)]
+pub(crate) fn swar_pairs(w: u64, mask: u64) -> u64 {
+    let d = (w & mask) - (0x3030_3030_3030_3030 & mask);
+    d * 10 + (d >> 8)
 }
 
 /// A date from its fields (year of at most four digits), range-checked.
@@ -1428,6 +1472,43 @@ mod tests {
     }
 
     // --- DATE ------------------------------------------------------------
+
+    /// The general grammar alone (no fast path), for the fast path's tests.
+    fn general_date(bytes: &[u8]) -> Option<Date> {
+        let text = std::str::from_utf8(bytes).ok()?;
+        let mut c = Cursor::new(text);
+        let d = parse_date_prefix(&mut c).ok()?;
+        c.is_at_end().then_some(d)
+    }
+
+    #[test]
+    fn fast_date_agrees_with_the_grammar_on_every_byte_in_every_place() {
+        // Every byte value at every position of a valid date, and every
+        // month and day 00–99 of a leap and a common year: the fast path
+        // refuses or agrees, and takes every valid one.
+        for base in [*b"2024-02-29", *b"1970-01-01", *b"9999-12-31", *b"0001-01-01"] {
+            assert_eq!(fast_date_bytes(&base), general_date(&base));
+            assert!(fast_date_bytes(&base).is_some());
+            for at in 0..10 {
+                for byte in 0..=255u8 {
+                    let mut b = base;
+                    b[at] = byte;
+                    if let Some(d) = fast_date_bytes(&b) {
+                        assert_eq!(Some(d), general_date(&b), "{b:?}");
+                    }
+                }
+            }
+        }
+        for year in ["2024", "2023"] {
+            for m in 0..100 {
+                for d in 0..100 {
+                    let text = format!("{year}-{m:02}-{d:02}");
+                    let b: [u8; 10] = text.as_bytes().try_into().unwrap();
+                    assert_eq!(fast_date_bytes(&b), general_date(&b), "{text}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn date_range_ends_match_storage_write_table() -> R {

@@ -51,8 +51,8 @@ use super::Input;
 use super::civil;
 use super::civil::{
     Cursor, Date, IntegerError, MICRO_PRECISION, MICROS_PER_DAY, PICOS_PER_MICRO, PICOS_PER_SECOND,
-    Reject, SECONDS_PER_DAY, Time, TimeOfDay, ascii_digits, checked_date, json_integer,
-    parse_datetime_prefix,
+    Reject, SECONDS_PER_DAY, Time, TimeOfDay, YM_DASHES, YM_DIGITS, ascii_digits, checked_date,
+    json_integer, pair_at, parse_datetime_prefix, swar_digits, swar_pairs, year_month,
 };
 use crate::error::ValueError;
 use std::fmt;
@@ -541,29 +541,24 @@ pub(crate) fn fast_rfc3339_prefix(b: &[u8]) -> Option<(Timestamp, usize)> {
     let &[b':', s0, s1] = tail else {
         return None;
     };
-    // Digits at bytes 0–3 and 5–6, '-' at 4 and 7.
-    const A_DIGITS: u64 = 0x00FF_FF00_FFFF_FFFF;
-    const A_DASHES: u64 = 0xFF00_00FF_0000_0000;
     // Digits at bytes 0–1, 3–4 and 6–7, ':' at 5, 'T' or ' ' at 2.
     const D_DIGITS: u64 = 0xFFFF_00FF_FF00_FFFF;
     const D_COLON: u64 = 0x0000_FF00_0000_0000;
     let sep = (d >> 16) as u8;
-    if a & A_DASHES != 0x2D00_002D_0000_0000
+    if a & YM_DASHES != 0x2D00_002D_0000_0000
         || d & D_COLON != 0x0000_3A00_0000_0000
         || !(sep == b'T' || sep == b' ')
-        || !swar_digits(a, A_DIGITS)
+        || !swar_digits(a, YM_DIGITS)
         || !swar_digits(d, D_DIGITS)
     {
         return None;
     }
     let [s0, s1] = ascii_digits([s0, s1])?;
-    // Two-digit values at bytes 0, 2, 5 (year high, year low, month) and
-    // 0, 3, 6 (day, hour, minute).
-    let pa = swar_pairs(a, A_DIGITS);
+    // Two-digit values at bytes 0, 3, 6 (day, hour, minute).
+    let (year, month) = year_month(a);
     let pd = swar_pairs(d, D_DIGITS);
-    let byte = |w: u64, k: u32| (w >> (8 * k)) as u32 & 0xFF;
-    let (year, month) = (byte(pa, 0) * 100 + byte(pa, 2), byte(pa, 5));
-    let (day, hour, minute, second) = (byte(pd, 0), byte(pd, 3), byte(pd, 6), s0 * 10 + s1);
+    let (day, hour, minute, second) =
+        (pair_at(pd, 0), pair_at(pd, 3), pair_at(pd, 6), s0 * 10 + s1);
     if hour > 23 || minute > 59 || second > 59 {
         return None;
     }
@@ -577,7 +572,10 @@ pub(crate) fn fast_rfc3339_prefix(b: &[u8]) -> Option<(Timestamp, usize)> {
     let (micros_frac, len) = match (six, rest) {
         (Some(w), _) => {
             let pf = swar_pairs(w, F_DIGITS);
-            (byte(pf, 1) * 10_000 + byte(pf, 3) * 100 + byte(pf, 5), 27)
+            (
+                pair_at(pf, 1) * 10_000 + pair_at(pf, 3) * 100 + pair_at(pf, 5),
+                27,
+            )
         }
         (None, [b'Z', ..]) => (0, 20),
         (None, [b'.', digits @ ..]) => {
@@ -609,27 +607,6 @@ pub(crate) fn fast_rfc3339_prefix(b: &[u8]) -> Option<(Timestamp, usize)> {
     (MIN_MICROS..=MAX_MICROS)
         .contains(&micros)
         .then_some((Timestamp(micros), len))
-}
-
-/// True when every byte of `w` that `mask` selects (0xFF bytes) is an ASCII
-/// digit: its high nibble is 3, and adding 6 leaves it 3 (a low nibble of
-/// at most 9). A byte that fails may carry into the next one, but the whole
-/// test fails with it.
-#[inline(always)]
-fn swar_digits(w: u64, mask: u64) -> bool {
-    let high = 0xF0F0_F0F0_F0F0_F0F0 & mask;
-    let threes = 0x3030_3030_3030_3030 & mask;
-    let x = w & mask;
-    x & high == threes && x.wrapping_add(0x0606_0606_0606_0606 & mask) & high == threes
-}
-
-/// For the digit bytes `mask` selects (checked by [`swar_digits`]): byte
-/// `k` of the result is `10 × digit k + digit k+1` (the other bytes count
-/// as 0; no byte carries, every sum is at most 99).
-#[inline(always)]
-fn swar_pairs(w: u64, mask: u64) -> u64 {
-    let d = (w & mask) - (0x3030_3030_3030_3030 & mask);
-    d * 10 + (d >> 8)
 }
 
 impl fmt::Display for Timestamp {
