@@ -1486,7 +1486,12 @@ mod tests {
         // Every byte value at every position of a valid date, and every
         // month and day 00–99 of a leap and a common year: the fast path
         // refuses or agrees, and takes every valid one.
-        for base in [*b"2024-02-29", *b"1970-01-01", *b"9999-12-31", *b"0001-01-01"] {
+        for base in [
+            *b"2024-02-29",
+            *b"1970-01-01",
+            *b"9999-12-31",
+            *b"0001-01-01",
+        ] {
             assert_eq!(fast_date_bytes(&base), general_date(&base));
             assert!(fast_date_bytes(&base).is_some());
             for at in 0..10 {
