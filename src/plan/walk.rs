@@ -732,12 +732,9 @@ impl<'p> Walker<'p> {
                     sink.leaf_date(f, date)?;
                     return Ok(true);
                 }
+                // `parse_text` tries the canonical form by fixed positions first.
                 if let Some(text) = sc.plain_str() {
-                    let date = match civil::fast_date(text) {
-                        Some(d) => d,
-                        None => Date::parse_text(text)?,
-                    };
-                    sink.leaf_date(f, date)?;
+                    sink.leaf_date(f, Date::parse_text(text)?)?;
                     return Ok(true);
                 }
             }
@@ -750,12 +747,9 @@ impl<'p> Walker<'p> {
                     sink.leaf_timestamp(f, ts)?;
                     return Ok(true);
                 }
+                // `parse_text` tries the common RFC 3339 shape first.
                 if let Some(text) = sc.plain_str() {
-                    let ts = match timestamp::fast_rfc3339(text) {
-                        Some(t) => t,
-                        None => Timestamp::parse_text(text)?,
-                    };
-                    sink.leaf_timestamp(f, ts)?;
+                    sink.leaf_timestamp(f, Timestamp::parse_text(text)?)?;
                     return Ok(true);
                 }
             }
